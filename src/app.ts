@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { type DestinationStream, destination } from 'pino'
+import type { Config } from './config/env.js'
+import type { Database } from './db/database.js'
+import { RequestLogController } from './http/log-controller.js'
+import { createLoggerOptions } from './lib/logger.js'
+import { healthModule } from './modules/health/index.js'
+import databasePlugin from './plugins/database.js'
+import errorHandlerPlugin from './plugins/error-handler.js'
+import loadSheddingPlugin from './plugins/load-shedding.js'
+import openapiPlugin from './plugins/openapi.js'
+import securityHeadersPlugin from './plugins/security-headers.js'
+
+/** R31: no route takes more than 64 KiB; a report's narrative is at most 10,000 characters. */
+export const BODY_LIMIT_BYTES = 64 * 1024
+const REQUEST_TIMEOUT_MS = 30_000
+const CONNECTION_TIMEOUT_MS = 10_000
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+
+export type BuildAppOptions = {
+  /** An open database to use instead of opening the configured one (the caller then closes it). */
+  database?: Database
+  /** Where log lines go (default stdout); tests pass a stream to read them. */
+  logStream?: DestinationStream
+}
+
+/** Builds the whole service without listening: src/server.ts listens, tests inject. */
+export const buildApp = async (config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> => {
+  const app = Fastify({
+    // Synchronous stdout: a line logged just before a crash or exit is written, not left in a buffer.
+    logger: {
+      ...createLoggerOptions(config.logLevel),
+      stream: options.logStream ?? destination({ dest: 1, sync: true })
+    },
+    // Request ids are random and never taken from a client header, which could carry anything into the logs.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    logController: new RequestLogController(),
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
+    // Handled by src/plugins/load-shedding.ts, in the service's error shape and with its security headers.
+    return503OnClosing: false
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  // JSON only: any other body type is answered 415 rather than reaching a route as a string.
+  app.removeContentTypeParser('text/plain')
+
+  await app.register(errorHandlerPlugin)
+  await app.register(securityHeadersPlugin)
+  await app.register(databasePlugin, { config, database: options.database })
+  await app.register(loadSheddingPlugin, { config })
+  await app.register(openapiPlugin, { version })
+
+  await app.register(healthModule)
+
+  return app
+}

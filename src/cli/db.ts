@@ -1,0 +1,105 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadDotEnv } from '../config/dotenv.js'
+import { loadConfig } from '../config/env.js'
+import { openDatabase } from '../db/database.js'
+import {
+  diffMigrationsToSchema,
+  MIGRATIONS_DIR,
+  migrateDatabase,
+  readMigrationState,
+  readMigrations,
+  readSchema
+} from '../db/migrator.js'
+
+/**
+ * npm run db:migrate | db:diff | db:status — migrations without Prisma's native engine (docs/database.md).
+ *   migrate                 apply pending migrations to DATABASE_URL, or to the embedded database in DATA_DIR
+ *   diff [--create <name>]  print the SQL that brings prisma/migrations to prisma/schema.prisma; with --create,
+ *                           write it as a new migration folder; exits 2 when there is something to add
+ *   status                  list applied, pending and failed migrations
+ */
+
+const USAGE = 'usage: db <migrate | diff [--create <name>] | status>'
+
+const out = (line: string) => process.stdout.write(`${line}\n`)
+
+const migrate = async () => {
+  const db = await openDatabase(loadConfig().database)
+  try {
+    const applied = await migrateDatabase(db)
+    out(applied.length > 0 ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Nothing to apply.')
+  } finally {
+    await db.close()
+  }
+}
+
+const status = async () => {
+  const db = await openDatabase(loadConfig().database)
+  try {
+    const { names } = await readMigrations()
+    const state = await readMigrationState(db.prisma, names)
+    out(`database: ${db.kind}`)
+    out(`applied: ${state.applied.length}${state.applied.length ? ` (latest ${state.applied.at(-1)})` : ''}`)
+    out(`pending: ${state.pending.length ? state.pending.join(', ') : 'none'}`)
+    out(`failed: ${state.failed.length ? state.failed.join(', ') : 'none'}`)
+    if (state.pending.length > 0 || state.failed.length > 0) {
+      process.exitCode = 2
+    }
+  } finally {
+    await db.close()
+  }
+}
+
+const diff = async (create: string | undefined) => {
+  if (create !== undefined && !/^[a-z0-9_]{1,60}$/.test(create)) {
+    throw new Error('--create takes a name of lower-case letters, digits and underscores, e.g. add_reports')
+  }
+  const [migrations, schema] = await Promise.all([readMigrations(), readSchema()])
+  const sql = await diffMigrationsToSchema({ migrations, schema })
+  if (sql === null) {
+    out('-- prisma/migrations already matches prisma/schema.prisma')
+    return
+  }
+  if (create === undefined) {
+    out(sql.trimEnd())
+    process.exitCode = 2
+    return
+  }
+  const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
+  const folder = path.join(MIGRATIONS_DIR, `${stamp}_${create}`)
+  await mkdir(folder)
+  await writeFile(path.join(folder, 'migration.sql'), sql)
+  out(`Wrote ${path.relative(process.cwd(), folder)}/migration.sql — read it, then run npm run db:migrate`)
+}
+
+const main = async () => {
+  loadDotEnv()
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { create: { type: 'string' } }
+  })
+  const [command, ...rest] = positionals
+  if (rest.length > 0) {
+    throw new Error(USAGE)
+  }
+  switch (command) {
+    case 'migrate':
+      return migrate()
+    case 'status':
+      return status()
+    case 'diff':
+      return diff(values.create)
+    default:
+      throw new Error(USAGE)
+  }
+}
+
+main()
+  .catch((error: Error) => {
+    process.stderr.write(`${error.message}\n`)
+    process.exitCode = 1
+  })
+  // Exit now: the WASM schema engine leaves its 10-second migration-lock timeout armed after it is done.
+  .finally(() => process.exit())

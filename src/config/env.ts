@@ -1,0 +1,140 @@
+import { isIP } from 'node:net'
+import path from 'node:path'
+import { getHeapStatistics } from 'node:v8'
+import { z } from 'zod'
+
+/**
+ * Every setting Candid reads from its environment, parsed once at start-up (src/server.ts, src/cli/*) and passed
+ * down as a frozen object: no module reads process.env on its own. Unknown variables are ignored; a wrong value
+ * stops start-up with a message naming the variable.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const zBoolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes')
+
+const zInteger = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'expected a whole number' })
+    .int({ error: 'expected a whole number' })
+    .min(min, { error: `expected a whole number from ${min} to ${max}` })
+    .max(max, { error: `expected a whole number from ${min} to ${max}` })
+
+const zPostgresUrl = z
+  .string()
+  .trim()
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value)
+        return (url.protocol === 'postgresql:' || url.protocol === 'postgres:') && url.pathname.length > 1
+      } catch {
+        return false
+      }
+    },
+    { error: 'expected postgresql://user@host:port/database' }
+  )
+
+// R31: the proxy must be named by address or CIDR; `true` or a hop count would let any client forge X-Forwarded-For.
+const zTrustProxy = z
+  .string()
+  .trim()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+  )
+  .refine((entries) => entries.every((entry) => isIP(entry.split('/')[0] ?? '') !== 0), {
+    error: 'expected a comma-separated list of proxy IP addresses or CIDR ranges (never true or a hop count)'
+  })
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: zInteger(0, 65535).default(3000),
+  DATABASE_URL: zPostgresUrl.optional(),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  DB_POOL_MAX: zInteger(1, 200).default(10),
+  MIGRATE_ON_START: zBoolean.default(true),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  TRUST_PROXY: zTrustProxy.optional(),
+  SHUTDOWN_GRACE_MS: zInteger(0, 120_000).default(10_000),
+  MAX_EVENT_LOOP_DELAY_MS: zInteger(0, 60_000).default(1000),
+  MAX_EVENT_LOOP_UTILIZATION: z.coerce
+    .number({ error: 'expected a number from 0 to 1' })
+    .min(0, { error: 'expected a number from 0 to 1' })
+    .max(1, { error: 'expected a number from 0 to 1' })
+    .default(0.98),
+  MAX_HEAP_USED_BYTES: zInteger(0, Number.MAX_SAFE_INTEGER).optional()
+})
+
+export type TEnv = z.input<typeof ZEnv>
+
+export type Config = Readonly<{
+  nodeEnv: 'development' | 'test' | 'production'
+  isProduction: boolean
+  host: string
+  port: number
+  database: Readonly<{ kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dataDir: string }>
+  dataDir: string
+  migrateOnStart: boolean
+  logLevel: (typeof LOG_LEVELS)[number]
+  trustProxy: readonly string[] | false
+  shutdownGraceMs: number
+  pressure: Readonly<{ maxEventLoopDelayMs: number; maxEventLoopUtilization: number; maxHeapUsedBytes: number }>
+}>
+
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/**
+ * Parses the environment into a frozen Config, or throws a ConfigError listing every wrong variable by name.
+ * Empty strings count as unset, so `PORT=` in a .env file falls back to the default rather than failing.
+ */
+export const loadConfig = (source: Record<string, string | undefined> = process.env): Config => {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''))
+  const parsed = ZEnv.safeParse(present)
+
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.') || '(environment)'
+        const message = issue.code === 'invalid_value' ? `expected one of ${issue.values.join(', ')}` : issue.message
+        return `${name}: ${message}`
+      })
+    )
+  }
+
+  const env = parsed.data
+  const dataDir = path.resolve(env.DATA_DIR)
+
+  return Object.freeze({
+    nodeEnv: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    host: env.HOST,
+    port: env.PORT,
+    database: Object.freeze(
+      env.DATABASE_URL
+        ? { kind: 'postgres' as const, url: env.DATABASE_URL, poolMax: env.DB_POOL_MAX }
+        : { kind: 'pglite' as const, dataDir: path.join(dataDir, 'pglite') }
+    ),
+    dataDir,
+    migrateOnStart: env.MIGRATE_ON_START,
+    logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY && env.TRUST_PROXY.length > 0 ? Object.freeze(env.TRUST_PROXY) : false,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    pressure: Object.freeze({
+      maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+      maxEventLoopUtilization: env.MAX_EVENT_LOOP_UTILIZATION,
+      // R36: shed load at 80% of the heap the process may use unless the operator names a figure.
+      maxHeapUsedBytes: env.MAX_HEAP_USED_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.8)
+    })
+  })
+}

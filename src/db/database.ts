@@ -1,0 +1,71 @@
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { PrismaPGlite } from 'pglite-prisma-adapter'
+import type { Config } from '../config/env.js'
+import { PrismaClient } from '../generated/prisma/client.js'
+import { type MigrationAdapter, pgliteMigrationAdapter, postgresMigrationAdapter } from './adapters.js'
+import { acquireLock } from './pglite-lock.js'
+
+/**
+ * One handle on whichever database the configuration names: PostgreSQL through @prisma/adapter-pg when
+ * DATABASE_URL is set, otherwise PostgreSQL-in-WASM (PGlite) in DATA_DIR through pglite-prisma-adapter.
+ * Same schema, same migrations, same queries.
+ */
+export type Database = {
+  kind: 'postgres' | 'pglite'
+  prisma: PrismaClient
+  /** An adapter for the schema engine, on this database; close it when done. */
+  migrationAdapter(): MigrationAdapter
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+const openPostgres = (url: string, poolMax: number): Database => {
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: poolMax, application_name: 'candid' })
+  })
+
+  return {
+    kind: 'postgres',
+    prisma,
+    migrationAdapter: () => postgresMigrationAdapter(url),
+    ping: async () => {
+      await prisma.$queryRaw`SELECT 1`
+    },
+    close: () => prisma.$disconnect()
+  }
+}
+
+const openPglite = async (dataDir: string): Promise<Database> => {
+  await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o700 })
+  const release = await acquireLock(`${dataDir}.lock`)
+  let client: PGlite
+  try {
+    client = await PGlite.create(dataDir)
+  } catch (error) {
+    await release()
+    throw error
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) })
+
+  return {
+    kind: 'pglite',
+    prisma,
+    migrationAdapter: () => pgliteMigrationAdapter(client),
+    ping: async () => {
+      await client.query('SELECT 1')
+    },
+    close: async () => {
+      await prisma.$disconnect()
+      // Closing PGlite checkpoints it, so the next start needs no recovery; only then may another process open it.
+      await client.close()
+      await release()
+    }
+  }
+}
+
+export const openDatabase = (config: Config['database']): Promise<Database> =>
+  config.kind === 'postgres' ? Promise.resolve(openPostgres(config.url, config.poolMax)) : openPglite(config.dataDir)

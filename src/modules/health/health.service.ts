@@ -1,0 +1,34 @@
+import type { Database } from '../../db/database.js'
+import { readMigrationState } from '../../db/migrator.js'
+import { AppError } from '../../lib/errors.js'
+
+export type HealthServiceDeps = {
+  db: Pick<Database, 'prisma' | 'ping'>
+  /** Migration folders shipped with this build, read once at start. */
+  expectedMigrations: readonly string[]
+}
+
+const notReady = (message: string, cause?: unknown) =>
+  new AppError('SERVICE_UNAVAILABLE', message, { headers: { 'Retry-After': '5' }, cause })
+
+export const createHealthService = ({ db, expectedMigrations }: HealthServiceDeps) => ({
+  /** Throws SERVICE_UNAVAILABLE unless the database answers and holds every migration of this build. */
+  assertReady: async (): Promise<void> => {
+    try {
+      await db.ping()
+    } catch (error) {
+      throw notReady('The database does not answer.', error)
+    }
+    const state = await readMigrationState(db.prisma, expectedMigrations).catch((error: unknown) => {
+      throw notReady('The migration history cannot be read.', error)
+    })
+    if (state.failed.length > 0) {
+      throw notReady(`A database migration failed: ${state.failed.join(', ')}. See docs/database.md.`)
+    }
+    if (state.pending.length > 0) {
+      throw notReady(`${state.pending.length} database migration(s) are not applied yet.`)
+    }
+  }
+})
+
+export type HealthService = ReturnType<typeof createHealthService>

@@ -1,0 +1,86 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
+import { AppError, codeForStatus, GENERIC_INTERNAL_MESSAGE, isAppError } from '../lib/errors.js'
+
+/**
+ * The only place errors become HTTP. Every error answer has the shape { error, message, requestId }.
+ * Client errors are answered with a message written here, never one built from the input (V8's JSON.parse
+ * message quotes the body, for one), and are not logged beyond their code; server errors are logged in full and
+ * answered with a generic message.
+ */
+
+const FRAMEWORK_ERRORS: Record<string, (error: FastifyError) => AppError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+    new AppError('UNSUPPORTED_MEDIA_TYPE', 'This content type is not accepted here; send application/json.'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    new AppError('BAD_REQUEST', 'The Content-Length header does not match the body.'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new AppError('BAD_REQUEST', 'The request body is empty; send a JSON object.'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new AppError('BAD_REQUEST', 'The request body is not valid JSON.'),
+  FST_UNDER_PRESSURE: () =>
+    new AppError('SERVICE_UNAVAILABLE', 'The service is busy or not ready. Please try again shortly.'),
+  FST_ERR_NOT_FOUND: () => new AppError('NOT_FOUND', 'Not found.')
+}
+
+type ValidationIssue = { instancePath?: string; message?: string }
+
+const describeValidation = (context: string | undefined, issues: readonly ValidationIssue[]): string =>
+  issues
+    .slice(0, 5)
+    .map((issue) => {
+      const field = [context ?? 'request', ...(issue.instancePath ?? '').split('/').filter(Boolean)].join('.')
+
+      return `${field}: ${issue.message ?? 'is not valid'}`
+    })
+    .join('; ')
+
+const toAppError = (error: FastifyError): AppError => {
+  if (isAppError(error)) {
+    return error
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return new AppError('VALIDATION_FAILED', describeValidation(error.validationContext, error.validation))
+  }
+  const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined
+  if (known) {
+    return known(error)
+  }
+  if (error instanceof SyntaxError && error.statusCode === 400) {
+    return new AppError('BAD_REQUEST', 'The request body is not valid JSON.')
+  }
+  const status = typeof error.statusCode === 'number' ? error.statusCode : 500
+  if (status >= 400 && status < 500 && !isResponseSerializationError(error)) {
+    return new AppError(codeForStatus(status), 'The request could not be processed.')
+  }
+
+  return new AppError('INTERNAL', GENERIC_INTERNAL_MESSAGE, { cause: error })
+}
+
+/** Sets status and headers for `appError` on `reply` and returns the body to send. */
+export const prepareError = (request: FastifyRequest, reply: FastifyReply, appError: AppError) => {
+  reply.code(appError.statusCode).headers(appError.headers).type('application/json; charset=utf-8')
+
+  return { error: appError.code, message: appError.message, requestId: request.id }
+}
+
+export const sendError = (request: FastifyRequest, reply: FastifyReply, appError: AppError) =>
+  reply.send(prepareError(request, reply, appError))
+
+export default fp(
+  async (app) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const appError = toAppError(error)
+      if (appError.statusCode >= 500 && appError.code !== 'SERVICE_UNAVAILABLE') {
+        request.log.error({ err: error, req: request }, 'request failed')
+      } else {
+        request.log.debug({ code: appError.code, status: appError.statusCode }, 'request refused')
+      }
+
+      return sendError(request, reply, appError)
+    })
+
+    app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('NOT_FOUND', 'Not found.')))
+  },
+  { name: 'error-handler', fastify: '5.x' }
+)

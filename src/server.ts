@@ -1,0 +1,60 @@
+import { pathToFileURL } from 'node:url'
+import closeWithGrace from 'close-with-grace'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './app.js'
+import { loadDotEnv } from './config/dotenv.js'
+import { type Config, loadConfig } from './config/env.js'
+
+export type StartServerOptions = {
+  /** Called after the app is built and before it listens (tests add probe routes here). */
+  beforeListen?: (app: FastifyInstance) => void | Promise<void>
+}
+
+/**
+ * Builds the app, listens, and on SIGTERM/SIGINT stops taking new requests, lets in-flight ones finish within
+ * SHUTDOWN_GRACE_MS, then closes the database (R35). Past the grace period the process exits non-zero.
+ */
+export const startServer = async (config: Config, options: StartServerOptions = {}): Promise<FastifyInstance> => {
+  const app = await buildApp(config)
+  await options.beforeListen?.(app)
+
+  closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
+    if (err) {
+      app.log.fatal({ err }, 'unexpected error, shutting down')
+    } else {
+      app.log.info({ signal }, 'shutting down')
+    }
+    await app.close()
+    app.log.info('shut down cleanly')
+  })
+
+  try {
+    await app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    await app.close()
+    throw error
+  }
+
+  return app
+}
+
+const main = async () => {
+  loadDotEnv()
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    process.stderr.write(`Candid cannot start. ${(error as Error).message}\n`)
+    process.exit(1)
+  }
+  try {
+    await startServer(config)
+  } catch (error) {
+    process.stderr.write(`Candid cannot start: ${(error as Error).message}\n`)
+    process.exit(1)
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main()
+}

@@ -1,0 +1,67 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../src/config/env.js'
+
+const issuesOf = (env: Record<string, string>): readonly string[] => {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as ConfigError).issues
+  }
+  throw new Error('expected loadConfig to throw')
+}
+
+describe('loadConfig', () => {
+  it('starts on the embedded database under ./data with safe defaults', () => {
+    const config = loadConfig({})
+
+    expect(config.port).toBe(3000)
+    expect(config.host).toBe('127.0.0.1')
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: path.resolve('data', 'pglite') })
+    expect(config.trustProxy).toBe(false)
+    expect(config.migrateOnStart).toBe(true)
+    expect(config.logLevel).toBe('info')
+    expect(config.shutdownGraceMs).toBe(10_000)
+    expect(config.pressure.maxEventLoopDelayMs).toBe(1000)
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('uses PostgreSQL when DATABASE_URL is set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://app@db:5432/candid', DB_POOL_MAX: '20' })
+
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://app@db:5432/candid', poolMax: 20 })
+  })
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000)
+  })
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://root@localhost/db' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgresql://localhost' }, 'DATABASE_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ MIGRATE_ON_START: 'perhaps' }, 'MIGRATE_ON_START'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '2' }, 'TRUST_PROXY'],
+    [{ MAX_EVENT_LOOP_UTILIZATION: '1.5' }, 'MAX_EVENT_LOOP_UTILIZATION']
+  ])('refuses %o, naming %s', (env, name) => {
+    const issues = issuesOf(env)
+
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatch(new RegExp(`^${name}: `))
+  })
+
+  it('reports every wrong variable at once', () => {
+    const issues = issuesOf({ PORT: '-1', LOG_LEVEL: 'loud', DATABASE_URL: 'nope' })
+
+    expect(issues.map((issue) => issue.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT'])
+  })
+
+  it('accepts named proxies only, as addresses or CIDR ranges', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 172.16.0.0/12' }).trustProxy).toEqual(['10.0.0.1', '172.16.0.0/12'])
+  })
+})

@@ -1,0 +1,76 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+export type ChildServer = {
+  process: ChildProcess
+  /** Every stdout line so far (JSON log lines). */
+  lines: string[]
+  port: number
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** Starts a TypeScript entry point of this repository as a separate Node process and waits until it listens. */
+export const startChildServer = async (entry: string, env: Record<string, string>): Promise<ChildServer> => {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const lines: string[] = []
+  const waiters = new Set<() => void>()
+  let stderr = ''
+  let buffer = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString('utf8')
+    const parts = buffer.split('\n')
+    buffer = parts.pop() ?? ''
+    lines.push(...parts.filter(Boolean))
+    for (const wake of waiters) {
+      wake()
+    }
+  })
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8')
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    // 'close', not 'exit': it fires only after stdout has been read to the end.
+    child.on('close', (code, signal) => {
+      for (const wake of waiters) {
+        wake()
+      }
+      resolve({ code, signal })
+    })
+  })
+
+  const waitForLine = (pattern: RegExp, timeoutMs = 30_000) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const found = lines.find((line) => pattern.test(line))
+        if (found) {
+          cleanup()
+          resolve(found)
+        } else if (child.exitCode !== null) {
+          cleanup()
+          reject(new Error(`server exited before logging ${pattern}:\n${lines.join('\n')}\n${stderr}`))
+        }
+      }
+      const timer = setTimeout(() => {
+        cleanup()
+        reject(new Error(`timed out waiting for ${pattern}:\n${lines.join('\n')}\n${stderr}`))
+      }, timeoutMs)
+      const cleanup = () => {
+        clearTimeout(timer)
+        waiters.delete(check)
+      }
+      waiters.add(check)
+      check()
+    })
+
+  const listening = await waitForLine(/Server listening at/)
+  const port = Number(/:(\d+)"/.exec(listening)?.[1] ?? /:(\d+)/.exec(JSON.parse(listening).msg)?.[1])
+
+  return { process: child, lines, port, waitForLine, exited }
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify'
+import { type BuildAppOptions, buildApp } from '../../src/app.js'
+import { type Config, loadConfig } from '../../src/config/env.js'
+import { LogCapture } from './log-capture.js'
+import { createTestDatabase, type TestDatabase } from './test-database.js'
+
+export type TestApp = {
+  app: FastifyInstance
+  config: Config
+  logs: LogCapture
+  database: TestDatabase
+  close(): Promise<void>
+}
+
+export type TestAppOptions = {
+  /** Extra environment for loadConfig, e.g. { TRUST_PROXY: '127.0.0.1' }. */
+  env?: Record<string, string>
+  /** Start from an empty database instead of a migrated copy. */
+  migrated?: boolean
+  /** Adds routes or hooks before the app is ready (probe routes for framework behaviour). */
+  extend?: (app: FastifyInstance) => void | Promise<void>
+  buildOptions?: Omit<BuildAppOptions, 'logStream'>
+}
+
+/** The real app, built by the same factory as production, on a fresh database of this run's kind. */
+export const createTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
+  const database = await createTestDatabase({ migrated: options.migrated ?? true })
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug', ...database.env, ...options.env })
+  const logs = new LogCapture()
+  let app: FastifyInstance
+  try {
+    app = await buildApp(config, { ...options.buildOptions, logStream: logs })
+    await options.extend?.(app)
+    await app.ready()
+  } catch (error) {
+    await database.drop()
+    throw error
+  }
+
+  return {
+    app,
+    config,
+    logs,
+    database,
+    close: async () => {
+      await app.close()
+      await database.drop()
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config/env.js'
+import { openDatabase } from '../../src/db/database.js'
+import { readMigrationState, readMigrations } from '../../src/db/migrator.js'
+import { type ChildServer, startChildServer } from '../helpers/child-server.js'
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js'
+
+const SLOW_SERVER = 'tests/fixtures/slow-server.ts'
+
+describe('graceful shutdown (R35)', () => {
+  let testDb: TestDatabase | undefined
+  let server: ChildServer | undefined
+  afterEach(async () => {
+    if (server && server.process.exitCode === null) {
+      server.process.kill('SIGKILL')
+      await server.exited
+    }
+    await testDb?.drop()
+    server = testDb = undefined
+  })
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'on %s finishes the request in flight, refuses new ones, closes the database and exits 0',
+    async (signal) => {
+      testDb = await createTestDatabase()
+      server = await startChildServer(SLOW_SERVER, { ...testDb.env, SHUTDOWN_GRACE_MS: '10000' })
+      const base = `http://127.0.0.1:${server.port}`
+
+      const inFlight = fetch(`${base}/test/slow?ms=1500`)
+      await server.waitForLine(/slow request started/)
+      server.process.kill(signal)
+      await server.waitForLine(/shutting down/)
+      const late = await fetch(`${base}/health/live`).then(
+        (res) => res.status,
+        () => 'refused'
+      )
+      const answered = await inFlight
+      const exit = await server.exited
+
+      expect(answered.status).toBe(200)
+      expect(await answered.json()).toEqual({ done: true })
+      expect([503, 'refused']).toContain(late)
+      expect(exit, server.lines.join('\n')).toEqual({ code: 0, signal: null })
+      const messages = server.lines.map((line) => JSON.parse(line).msg as string)
+      expect(messages.indexOf('database closed')).toBeGreaterThan(messages.indexOf('shutting down'))
+      expect(messages.at(-1)).toBe('shut down cleanly')
+
+      // The database was closed cleanly: it opens again at once (PGlite: no lock left behind) with its history.
+      const config = loadConfig(testDb.env)
+      if (config.database.kind === 'pglite') {
+        expect(existsSync(`${config.database.dataDir}.lock`)).toBe(false)
+      }
+      const db = await openDatabase(config.database)
+      try {
+        const { names } = await readMigrations()
+        expect((await readMigrationState(db.prisma, names)).pending).toEqual([])
+      } finally {
+        await db.close()
+      }
+    }
+  )
+
+  it('gives up on requests that outlast the grace period and exits non-zero', async () => {
+    testDb = await createTestDatabase()
+    server = await startChildServer(SLOW_SERVER, { ...testDb.env, SHUTDOWN_GRACE_MS: '300' })
+
+    const inFlight = fetch(`http://127.0.0.1:${server.port}/test/slow?ms=20000`).catch(() => 'reset')
+    await server.waitForLine(/slow request started/)
+    server.process.kill('SIGTERM')
+    const exit = await server.exited
+
+    expect(exit.code).not.toBe(0)
+    expect(await inFlight).toBe('reset')
+  })
+})

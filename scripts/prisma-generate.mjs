@@ -15,7 +15,7 @@ try {
   const { bin } = JSON.parse(readFileSync(manifest, 'utf8'))
   cli = path.join(path.dirname(manifest), typeof bin === 'string' ? bin : bin.prisma)
 } catch {
-  console.error('prisma CLI not installed (production install): skipping prisma generate')
+  process.stderr.write('prisma CLI not installed (production install): skipping prisma generate\n')
   process.exit(0)
 }
 

@@ -88,7 +88,7 @@ export type Config = Readonly<{
 }>
 
 export class ConfigError extends Error {
-  constructor(readonly issues: readonly string[]) {
+  constructor (readonly issues: readonly string[]) {
     super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`)
     this.name = 'ConfigError'
   }
@@ -138,3 +138,6 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
     })
   })
 }
+
+/** Every variable loadConfig reads, for documentation checks. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(ZEnv.shape)

@@ -21,7 +21,7 @@ const withWholeScript = (adapter: SqlDriverAdapter, run: (script: string) => Pro
   const mapError = (adapter as unknown as ErrorMapping).onError.bind(adapter)
 
   return Object.assign(adapter, {
-    async executeScript(script: string) {
+    async executeScript (script: string) {
       try {
         await run(script)
       } catch (error) {

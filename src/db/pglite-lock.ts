@@ -6,7 +6,7 @@ import { open, readFile, rm } from 'node:fs/promises'
  */
 
 export class DatabaseLockedError extends Error {
-  constructor(
+  constructor (
     readonly lockPath: string,
     readonly ownerPid: number
   ) {

@@ -19,13 +19,13 @@ declare module 'fastify' {
 const isAnonymous = (request: FastifyRequest) => request.routeOptions?.config?.anonymous === true
 
 export class RequestLogController extends LogController {
-  constructor() {
+  constructor () {
     super({ disableRequestLogging: isAnonymous })
   }
 
-  override incomingRequest(): void {}
+  override incomingRequest (): void {}
 
-  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+  override requestCompleted (error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
     if (isAnonymous(request)) {
       return
     }
@@ -37,7 +37,7 @@ export class RequestLogController extends LogController {
     }
   }
 
-  override routeNotFound(request: FastifyRequest): void {
+  override routeNotFound (request: FastifyRequest): void {
     if (!isAnonymous(request)) {
       request.log.info({ req: request }, 'route not found')
     }

@@ -37,7 +37,7 @@ export class AppError extends Error {
   readonly statusCode: number
   readonly headers: Record<string, string>
 
-  constructor(code: AppErrorCode, message: string, options: AppErrorOptions = {}) {
+  constructor (code: AppErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'AppError'
     this.code = code

@@ -49,7 +49,7 @@ const dropPrefixed = async (adminUrl: string, prefix: string) => {
   }
 }
 
-export default async function setup(project: TestProject) {
+export default async function setup (project: TestProject) {
   const adminUrl = process.env.DATABASE_URL
   if (adminUrl) {
     const base = new URL(adminUrl).pathname.slice(1)

@@ -1,3 +1,5 @@
+import { Server } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import underPressure from '@fastify/under-pressure'
 import fp from 'fastify-plugin'
 import type { Config } from '../config/env.js'
@@ -13,6 +15,7 @@ import { prepareError, sendError } from './error-handler.js'
 
 export const RETRY_AFTER_SECONDS = 10
 const HEALTH_CHECK_INTERVAL_MS = 5000
+const SETTLE_MS = 100
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,6 +31,16 @@ export default fp(
     let isClosing = false
     app.addHook('preClose', async () => {
       isClosing = true
+      // Node's http close() drops every connection without a request in progress, and closing the listening
+      // socket resets connections the kernel has accepted but Node has not yet: either way a client that
+      // connected just before the signal would see a reset. So keep listening a moment (new requests get 503),
+      // stop accepting, give the connections already accepted a moment to send their request, then let Fastify
+      // close the rest.
+      if (app.server.listening) {
+        await sleep(SETTLE_MS)
+        Server.prototype.close.call(app.server)
+        await sleep(SETTLE_MS)
+      }
     })
     app.addHook('onRequest', async (request, reply) => {
       if (isClosing) {

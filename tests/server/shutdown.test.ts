@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/env.js'
 import { openDatabase } from '../../src/db/database.js'
@@ -60,6 +62,49 @@ describe('graceful shutdown (R35)', () => {
       }
     }
   )
+
+  it('answers every request sent before SIGTERM during a 50 req/s stream: 200 or 503, never a reset', async () => {
+    testDb = await createTestDatabase()
+    server = await startChildServer(SLOW_SERVER, { ...testDb.env, SHUTDOWN_GRACE_MS: '10000' })
+    const { port } = server
+
+    // One connection per request (no keep-alive), so a refused connection means "not accepted" and anything
+    // else that fails after acceptance would show up as a reset.
+    const attempt = () =>
+      new Promise<number | string>((resolve) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/test/slow?ms=200', agent: false }, (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode ?? 0))
+          res.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'))
+        })
+        req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'))
+        req.end()
+      })
+    const outcomes: Promise<number | string>[] = []
+    for (let i = 0; i < 100; i++) {
+      outcomes.push(attempt())
+      if (i === 50) {
+        server.process.kill('SIGTERM')
+      }
+      await sleep(20)
+    }
+    const results = await Promise.all(outcomes)
+    const exit = await server.exited
+
+    expect(exit.code).toBe(0)
+    // Sent before (or with) the signal: answered, by the route or with 503 — never reset, never refused.
+    for (const result of results.slice(0, 51)) {
+      expect([200, 503]).toContain(result)
+    }
+    expect(results.slice(0, 40).every((result) => result === 200)).toBe(true)
+    // Sent after it: 503 while draining, then refused once the listener is closed. A connection that reaches the
+    // kernel in the instant the listening socket closes is reset by TCP itself; it was never accepted.
+    const after = results.slice(51)
+    for (const result of after) {
+      expect([200, 503, 'ECONNREFUSED', 'ECONNRESET']).toContain(result)
+    }
+    expect(after.filter((result) => result === 'ECONNREFUSED').length).toBeGreaterThan(30)
+  })
 
   it('gives up on requests that outlast the grace period and exits non-zero', async () => {
     testDb = await createTestDatabase()

@@ -7,7 +7,10 @@ export default [
   {
     rules: {
       '@stylistic/comma-dangle': ['error', 'never'],
-      '@stylistic/max-len': ['error', { code: 120, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true }],
+      '@stylistic/max-len': [
+        'error',
+        { code: 120, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }
+      ],
       'no-console': 'error'
     }
   }

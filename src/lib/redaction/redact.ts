@@ -1,0 +1,130 @@
+import { findNames } from './names.js'
+import { STRUCTURED_RECOGNISERS } from './structured.js'
+import { type Candidate, type Finding, placeholder, type RedactionResult } from './types.js'
+
+/**
+ * The redaction pipeline shared by the preview and the intake: every recogniser proposes spans, overlaps are
+ * settled (higher priority, then longer, wins), and each surviving span is replaced by a typed placeholder.
+ * Findings point into the original text. Pure and synchronous; nothing is kept.
+ */
+
+const overlaps = (a: Finding, b: Finding) => a.start < b.end && b.start < a.end
+
+const settle = (candidates: Candidate[]): Finding[] => {
+  const ordered = [...candidates].sort(
+    (a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start
+  )
+  const kept: Candidate[] = []
+  for (const candidate of ordered) {
+    if (candidate.end > candidate.start && !kept.some((other) => overlaps(candidate, other))) {
+      kept.push(candidate)
+    }
+  }
+  // A candidate that lost to something it wholly contains takes its place ("Bewick Road Surgery" over the street
+  // "Bewick Road"): the longer span removes more, never less.
+  for (const candidate of ordered) {
+    if (kept.includes(candidate)) {
+      continue
+    }
+    const inside = kept.filter((other) => overlaps(candidate, other))
+    const length = candidate.end - candidate.start
+    const containsAll = inside.every(
+      (other) => candidate.start <= other.start && other.end <= candidate.end && other.end - other.start < length
+    )
+    if (inside.length > 0 && containsAll) {
+      for (const other of inside) {
+        kept.splice(kept.indexOf(other), 1)
+      }
+      kept.push(candidate)
+    }
+  }
+  return kept.sort((a, b) => a.start - b.start).map(({ type, start, end }) => ({ type, start, end }))
+}
+
+// In an address block — short lines with a street, a flat number or a postcode on them, or up to four lines below
+// one — bare numbers of three to six digits are house numbers and foreign postcodes (except years and sums of
+// money), and lone two-letter codes are states or provinces ("SK", "NS"). Long lines are prose, not addresses.
+const ADDRESS_LINE_MAX = 80
+const BARE_NUMBER = /(?<![\w£$€.,/-])\d{3,6}(?![\w/-]|[.,]\d)/g
+const YEAR = /^(?:19|20)\d{2}$/
+
+// "ARENDAL 4844", "Acquapendente 1021": a number straight after a place is its postcode.
+const NUMBER_AFTER = /^[ ,]{1,2}(\d{3,6}(?:[ -]\d{2,4})?)(?![\w/-]|[.,]\d)/
+
+const addressContext = (text: string, findings: Finding[]): Candidate[] => {
+  const found: Candidate[] = []
+  for (const finding of findings) {
+    if (finding.type === 'PLACE' || finding.type === 'ADDRESS') {
+      const after = NUMBER_AFTER.exec(text.slice(finding.end, finding.end + 16))
+      if (after?.[1] && !YEAR.test(after[1])) {
+        const start = finding.end + after[0].indexOf(after[1])
+        found.push({ type: 'POSTCODE', start, end: start + after[1].length, priority: 30 })
+      }
+    }
+  }
+  const anchors = findings.filter((finding) => finding.type === 'ADDRESS' || finding.type === 'POSTCODE')
+  if (anchors.length === 0) {
+    return found
+  }
+  const lineStarts = [0]
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\n') {
+      lineStarts.push(i + 1)
+    }
+  }
+  const lineOf = (offset: number) => {
+    let line = 0
+    while (line + 1 < lineStarts.length && (lineStarts[line + 1] as number) <= offset) {
+      line++
+    }
+    return line
+  }
+  const lineLength = (line: number) =>
+    ((lineStarts[line + 1] ?? text.length + 1) as number) - 1 - (lineStarts[line] as number)
+  const lines = new Set<number>()
+  for (const anchor of anchors) {
+    const line = lineOf(anchor.start)
+    for (let next = line; next <= line + 4 && next < lineStarts.length; next++) {
+      if (lineLength(next) <= ADDRESS_LINE_MAX) {
+        lines.add(next)
+      }
+    }
+  }
+  for (const match of text.matchAll(BARE_NUMBER)) {
+    const start = match.index ?? 0
+    if (!YEAR.test(match[0]) && lines.has(lineOf(start))) {
+      found.push({ type: 'ADDRESS', start, end: start + match[0].length, priority: 30 })
+    }
+  }
+  for (const match of text.matchAll(/(?<![\p{L}])\p{Lu}{2}(?![\p{L}])/gu)) {
+    const start = match.index ?? 0
+    if (lines.has(lineOf(start))) {
+      found.push({ type: 'ADDRESS', start, end: start + 2, priority: 30 })
+    }
+  }
+  return found
+}
+
+export const findIdentifiers = (text: string): Finding[] => {
+  const candidates = [...STRUCTURED_RECOGNISERS.flatMap((recognise) => recognise(text)), ...findNames(text)]
+  const first = settle(candidates)
+  const more = addressContext(text, first)
+
+  return more.length === 0 ? first : settle([...first.map((finding) => ({ ...finding, priority: 100 })), ...more])
+}
+
+export const applyFindings = (text: string, findings: readonly Finding[]): string => {
+  let out = ''
+  let cursor = 0
+  for (const finding of findings) {
+    out += text.slice(cursor, finding.start) + placeholder(finding.type)
+    cursor = finding.end
+  }
+  return out + text.slice(cursor)
+}
+
+export const redact = (text: string): RedactionResult => {
+  const findings = findIdentifiers(text)
+
+  return { redacted: applyFindings(text, findings), findings }
+}

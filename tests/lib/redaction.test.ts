@@ -1,0 +1,176 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { isValidNhsNumber, redact } from '../../src/lib/redaction/index.js'
+
+// Property runs: ≥ 1,000 cases each (R6, R39), with the seed printed by fast-check on failure for replay.
+const RUNS = { numRuns: 1000 }
+
+const surrounding = fc.string({ maxLength: 200, unit: 'binary' })
+const words = fc.array(fc.constantFrom('the', 'visit', 'was', 'late', 'mum', 'said', 'on', 'Monday', 'and', 'a', 'letter'), {
+  maxLength: 30
+})
+const context = fc.oneof(surrounding, words.map((list) => list.join(' ')))
+const embed = (before: string, value: string, after: string) => `${before} ${value} ${after}`
+
+const nhsNumber = fc
+  .array(fc.integer({ min: 0, max: 9 }), { minLength: 9, maxLength: 9 })
+  .map((digits) => {
+    const sum = digits.reduce((total, digit, i) => total + digit * (10 - i), 0)
+    const check = (11 - (sum % 11)) % 11
+    return check === 10 ? null : [...digits, check].join('')
+  })
+  .filter((digits): digits is string => digits !== null)
+  .chain((digits) =>
+    fc.constantFrom(digits, `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`, `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`)
+  )
+
+const letter = (set: string) => fc.constantFrom(...set.split(''))
+const postcode = fc
+  .tuple(
+    fc.oneof(
+      fc.tuple(letter('ABCDEFGHIJKLMNOPRSTUWYZ'), fc.integer({ min: 1, max: 99 })).map(([a, n]) => `${a}${n}`),
+      fc.tuple(letter('ABCDEFGHIJKLMNOPRSTUWYZ'), letter('ABCDEFGHKLMNOPQRSTUVWXY'), fc.integer({ min: 1, max: 99 })).map(
+        ([a, b, n]) => `${a}${b}${n}`
+      )
+    ),
+    fc.integer({ min: 0, max: 9 }),
+    letter('ABDEFGHJLNPQRSTUWXYZ'),
+    letter('ABDEFGHJLNPQRSTUWXYZ'),
+    fc.constantFrom(' ', '')
+  )
+  .map(([outward, digit, a, b, space]) => `${outward}${space}${digit}${a}${b}`)
+
+const email = fc.emailAddress().filter((value) => /^[\w.+-]+@[\w-]+(\.[\w-]+)+$/.test(value) && value.length < 120)
+
+const ukPhone = fc.oneof(
+  fc.integer({ min: 100000000, max: 999999999 }).map((n) => `07${String(n).slice(0, 3)} ${String(n).slice(3)}`.slice(0, 12)),
+  fc.integer({ min: 2000000, max: 9999999 }).map((n) => `0191 ${String(n).slice(0, 3)} ${String(n).slice(3)}`),
+  fc.integer({ min: 10000000, max: 99999999 }).map((n) => `020 ${String(n).slice(0, 4)} ${String(n).slice(4)}`),
+  fc.integer({ min: 100000000, max: 999999999 }).map((n) => `+44 7${String(n).slice(0, 3)} ${String(n).slice(3)}`)
+)
+
+const digitsOf = (value: string) => value.replace(/\D/g, '')
+
+describe('redaction: structured identifiers are always removed (properties)', () => {
+  it('a valid NHS number in any of its three formats, anywhere in random text', () => {
+    fc.assert(
+      fc.property(context, nhsNumber, context, (before, value, after) => {
+        const { redacted } = redact(embed(before, value, after))
+        expect(redacted).not.toContain(value)
+        expect(digitsOf(redacted)).not.toContain(digitsOf(value))
+      }),
+      RUNS
+    )
+  })
+
+  it('a UK postcode, anywhere in random text', () => {
+    fc.assert(
+      fc.property(context, postcode, context, (before, value, after) => {
+        expect(redact(embed(before, value, after)).redacted).not.toContain(value)
+      }),
+      RUNS
+    )
+  })
+
+  it('an e-mail address, anywhere in random text', () => {
+    fc.assert(
+      fc.property(context, email, context, (before, value, after) => {
+        expect(redact(embed(before, value, after)).redacted).not.toContain(value)
+      }),
+      RUNS
+    )
+  })
+
+  it('a UK phone number, anywhere in random text', () => {
+    fc.assert(
+      fc.property(context, ukPhone, context, (before, value, after) => {
+        const { redacted } = redact(embed(before, value, after))
+        expect(redacted).not.toContain(value)
+        expect(digitsOf(redacted)).not.toContain(digitsOf(value).slice(-7))
+      }),
+      RUNS
+    )
+  })
+
+  it('findings point into the original text and the output is the text with each finding replaced', () => {
+    fc.assert(
+      fc.property(context, nhsNumber, context, postcode, (before, nhs, after, code) => {
+        const text = `${before} NHS ${nhs} at ${code} ${after}`
+        const { redacted, findings } = redact(text)
+        let rebuilt = ''
+        let cursor = 0
+        for (const finding of findings) {
+          expect(finding.start).toBeGreaterThanOrEqual(cursor)
+          expect(finding.end).toBeGreaterThan(finding.start)
+          rebuilt += `${text.slice(cursor, finding.start)}[${finding.type}]`
+          cursor = finding.end
+        }
+        expect(rebuilt + text.slice(cursor)).toBe(redacted)
+      }),
+      RUNS
+    )
+  })
+})
+
+describe('redaction: examples', () => {
+  it.each([
+    ['NHS number 943 476 5919 was wrong', 'NHS number [NHS_NUMBER] was wrong'],
+    ['NI number JK 42 18 36 C on the letter', 'NI number [NI_NUMBER] on the letter'],
+    ['lives at 14 Elswick Road, NE4 6JL', 'lives at [ADDRESS], [POSTCODE]'],
+    ['email k.smith@example.org or ring 07700 900123', 'email [EMAIL] or ring [PHONE]'],
+    ['DOB 03/04/2015 and seen on 12 March', 'DOB [DATE_OF_BIRTH] and seen on [DATE]'],
+    ['case ref MOS-384756 on Mosaic', 'case ref [CASE_REF] on Mosaic'],
+    ['Mrs Okafor rang about Jayden (7)', 'Mrs [NAME] rang about [NAME] ([AGE])'],
+    ['Will said mum Rose had not been seen', '[NAME] said mum [NAME] had not been seen'],
+    ["the head at St Aidan's Primary School called", 'the head at [ORG] called'],
+    ['see https://example.org/case/1', 'see [URL]']
+  ])('%s', (input, expected) => {
+    expect(redact(input).redacted).toBe(expected)
+  })
+
+  it('keeps the words of the work: statutes, meetings, systems, roles, days, months and durations', () => {
+    const text =
+      'The Section 47 enquiry and s.17 assessment went to the ICPC in March after the MASH and LADO were told. ' +
+      'PLO letters are on Mosaic and Liquidlogic; Ofsted noticed. Mum told the health visitor on Monday that the ' +
+      'Child Protection Conference and the Family Court hearing were three weeks apart, after six months of CAMHS ' +
+      'waiting. The Team Manager, the GP and the police agreed at the strategy meeting.'
+
+    expect(redact(text)).toEqual({ redacted: text, findings: [] })
+  })
+
+  it('checks NHS numbers with modulus 11', () => {
+    expect(isValidNhsNumber('9434765919')).toBe(true)
+    expect(isValidNhsNumber('9434765918')).toBe(false)
+    // A 3-3-4 number that fails the check is still removed, as a reference.
+    expect(redact('number 943 476 5918 here').redacted).toBe('number [CASE_REF] here')
+  })
+})
+
+describe('redaction cannot be used for denial of service (R12)', () => {
+  it('finishes adversarial text at the 10,000-character limit in < 100 ms', () => {
+    const adversarial = [
+      '1 '.repeat(5000),
+      'a'.repeat(10000),
+      'Aa '.repeat(3333),
+      `${'1-'.repeat(4999)}1`,
+      `${'@a.'.repeat(3333)}`,
+      `${'Mrs '.repeat(2500)}`,
+      `${'(0'.repeat(5000)}`,
+      `${'Street '.repeat(1428)}`,
+      `${'12/'.repeat(3333)}`
+    ]
+    const timings: number[] = []
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constantFrom(...adversarial), fc.string({ minLength: 9000, maxLength: 10000 })),
+        (text) => {
+          const started = performance.now()
+          redact(text)
+          timings.push(performance.now() - started)
+        }),
+      { numRuns: 200 }
+    )
+    timings.sort((a, b) => a - b)
+    expect(timings[Math.floor(timings.length * 0.99)]).toBeLessThan(100)
+  })
+})

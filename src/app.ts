@@ -8,6 +8,11 @@ import type { Database } from './db/database.js'
 import { RequestLogController } from './http/log-controller.js'
 import { createLoggerOptions } from './lib/logger.js'
 import { healthModule } from './modules/health/index.js'
+import { receiptsModule } from './modules/receipts/index.js'
+import { redactionModule } from './modules/redaction/index.js'
+import { reportsModule } from './modules/reports/index.js'
+import anonymousRateLimitPlugin from './plugins/anonymous-rate-limit.js'
+import cryptoPlugin from './plugins/crypto.js'
 import databasePlugin from './plugins/database.js'
 import errorHandlerPlugin from './plugins/error-handler.js'
 import loadSheddingPlugin from './plugins/load-shedding.js'
@@ -26,6 +31,8 @@ export type BuildAppOptions = {
   database?: Database
   /** Where log lines go (default stdout); tests pass a stream to read them. */
   logStream?: DestinationStream
+  /** Receives the recovery key when this start creates the team key (default: printed to the terminal). */
+  onRecoveryKey?: (recoveryKey: string) => void
 }
 
 /** Builds the whole service without listening: src/server.ts listens, tests inject. */
@@ -57,9 +64,14 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(securityHeadersPlugin)
   await app.register(databasePlugin, { config, database: options.database })
   await app.register(loadSheddingPlugin, { config })
+  await app.register(cryptoPlugin, { config, onRecoveryKey: options.onRecoveryKey })
+  await app.register(anonymousRateLimitPlugin)
   await app.register(openapiPlugin, { version })
 
   await app.register(healthModule)
+  await app.register(redactionModule, { config })
+  await app.register(reportsModule, { config })
+  await app.register(receiptsModule, { config })
 
   return app
 }

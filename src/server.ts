@@ -50,7 +50,7 @@ const main = async () => {
   try {
     await startServer(config)
   } catch (error) {
-    process.stderr.write(`Candid cannot start: ${(error as Error).message}\n`)
+    process.stderr.write(`Candid cannot start: ${error instanceof Error ? error.message : String(error)}\n`)
     process.exit(1)
   }
 }

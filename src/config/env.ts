@@ -51,6 +51,38 @@ const zTrustProxy = z
     error: 'expected a comma-separated list of proxy IP addresses or CIDR ranges (never true or a hop count)'
   })
 
+export const DEFAULT_REGIONS = [
+  'north-east',
+  'north-west',
+  'yorkshire-humber',
+  'east-midlands',
+  'west-midlands',
+  'east',
+  'london',
+  'south-east',
+  'south-west'
+] as const
+
+const zRegions = z
+  .string()
+  .trim()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+  )
+  .refine((entries) => entries.length > 0 && entries.every((entry) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(entry)), {
+    error: 'expected a comma-separated list of region slugs (lower-case letters, digits and hyphens)'
+  })
+
+// 32+ random bytes, as base64 or hex: `openssl rand -base64 32`.
+const zSecret = z
+  .string()
+  .trim()
+  .transform((value) => (/^[0-9a-f]+$/i.test(value) && value.length % 2 === 0 ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64')))
+  .refine((bytes) => bytes.length >= 32, { error: 'expected at least 32 random bytes as base64 or hex (openssl rand -base64 32)' })
+
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -68,7 +100,12 @@ const ZEnv = z.object({
     .min(0, { error: 'expected a number from 0 to 1' })
     .max(1, { error: 'expected a number from 0 to 1' })
     .default(0.98),
-  MAX_HEAP_USED_BYTES: zInteger(0, Number.MAX_SAFE_INTEGER).optional()
+  MAX_HEAP_USED_BYTES: zInteger(0, Number.MAX_SAFE_INTEGER).optional(),
+  SERVER_SECRET: zSecret.optional(),
+  REGIONS: zRegions.optional(),
+  RATE_LIMIT_INTAKE_PER_10MIN: zInteger(1, 1_000_000).default(10),
+  RATE_LIMIT_PREVIEW_PER_MIN: zInteger(1, 1_000_000).default(60),
+  RATE_LIMIT_RECEIPT_PER_MIN: zInteger(1, 1_000_000).default(30)
 })
 
 export type TEnv = z.input<typeof ZEnv>
@@ -85,6 +122,10 @@ export type Config = Readonly<{
   trustProxy: readonly string[] | false
   shutdownGraceMs: number
   pressure: Readonly<{ maxEventLoopDelayMs: number; maxEventLoopUtilization: number; maxHeapUsedBytes: number }>
+  /** From SERVER_SECRET; undefined means "keep a generated one in the database". */
+  serverSecret: Uint8Array | undefined
+  regions: readonly string[]
+  rateLimits: Readonly<{ intakePer10Min: number; previewPerMin: number; receiptPerMin: number }>
 }>
 
 export class ConfigError extends Error {
@@ -135,6 +176,13 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
       maxEventLoopUtilization: env.MAX_EVENT_LOOP_UTILIZATION,
       // R36: shed load at 80% of the heap the process may use unless the operator names a figure.
       maxHeapUsedBytes: env.MAX_HEAP_USED_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.8)
+    }),
+    serverSecret: env.SERVER_SECRET ? new Uint8Array(env.SERVER_SECRET) : undefined,
+    regions: Object.freeze(env.REGIONS ?? [...DEFAULT_REGIONS]),
+    rateLimits: Object.freeze({
+      intakePer10Min: env.RATE_LIMIT_INTAKE_PER_10MIN,
+      previewPerMin: env.RATE_LIMIT_PREVIEW_PER_MIN,
+      receiptPerMin: env.RATE_LIMIT_RECEIPT_PER_MIN
     })
   })
 }

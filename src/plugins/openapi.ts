@@ -20,7 +20,10 @@ export default fp(
             'Confidential near-miss reporting for child-protection social work. Every error answers ' +
             '{ "error": CODE, "message": text, "requestId": id }.'
         },
-        tags: [{ name: 'health', description: 'Liveness and readiness for operators and load balancers' }]
+        tags: [
+          { name: 'reporting', description: 'Anonymous: preview, file a report, come back with the receipt' },
+          { name: 'health', description: 'Liveness and readiness for operators and load balancers' }
+        ]
       },
       transform: jsonSchemaTransform
     })

@@ -9,6 +9,8 @@ export type TestApp = {
   config: Config
   logs: LogCapture
   database: TestDatabase
+  /** The recovery key this start created (every test database starts without a team key). */
+  recoveryKey: string | undefined
   close(): Promise<void>
 }
 
@@ -28,8 +30,15 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug', ...database.env, ...options.env })
   const logs = new LogCapture()
   let app: FastifyInstance
+  let recoveryKey: string | undefined
   try {
-    app = await buildApp(config, { ...options.buildOptions, logStream: logs })
+    app = await buildApp(config, {
+      onRecoveryKey: (key) => {
+        recoveryKey = key
+      },
+      ...options.buildOptions,
+      logStream: logs
+    })
     await options.extend?.(app)
     await app.ready()
   } catch (error) {
@@ -42,6 +51,7 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
     config,
     logs,
     database,
+    recoveryKey,
     close: async () => {
       await app.close()
       await database.drop()

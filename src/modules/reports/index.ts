@@ -1,0 +1,40 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { Config } from '../../config/env.js'
+import { toDateOnly } from '../../lib/dates.js'
+import { createIdempotency } from './idempotency.js'
+import { createReportsRepository } from './reports.repository.js'
+import { reportsRoutes } from './reports.routes.js'
+import { createReportsService } from './reports.service.js'
+
+const DAY_MS = 86_400_000
+const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
+
+/** POST /api/v1/reports: anonymous intake. */
+export const reportsModule: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+  const repository = createReportsRepository(app.db.prisma)
+  const { sodium } = app.crypto
+  const idempotency = createIdempotency(sodium, {
+    hashKey: app.crypto.idempotencyKey,
+    sealKey: app.crypto.idempotencySealKey
+  })
+  const service = createReportsService({ repository, crypto: app.crypto, idempotency })
+
+  // Replay records are kept for a day (R34): drop older ones hourly, and once at start.
+  const cleanUp = async () => {
+    try {
+      await repository.deleteIdempotencyEntriesBefore(toDateOnly(new Date(Date.now() - DAY_MS)))
+    } catch (error) {
+      app.log.warn({ err: error }, 'idempotency clean-up failed')
+    }
+  }
+  const timer = setInterval(cleanUp, CLEANUP_INTERVAL_MS).unref()
+  app.addHook('onReady', cleanUp)
+  app.addHook('onClose', async () => clearInterval(timer))
+
+  await app.register(reportsRoutes, {
+    prefix: '/api/v1/reports',
+    service,
+    regions: config.regions,
+    per10Minutes: config.rateLimits.intakePer10Min
+  })
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto'
+import { monthStart, toDateOnly } from '../../lib/dates.js'
+import { AppError } from '../../lib/errors.js'
+import { redact } from '../../lib/redaction/index.js'
+import { CIPHER_VERSION, sealNarrative } from '../../lib/crypto/sealing.js'
+import { keyedHash, newReceipt, parseReceipt } from '../../lib/crypto/secrets.js'
+import type { AppCrypto } from '../../plugins/crypto.js'
+import type { Idempotency } from './idempotency.js'
+import { IdempotencyKeyTaken, type ReportsRepository } from './reports.repository.js'
+import type { TCreateReportBody, TCreateReportResponse } from './reports.schemas.js'
+
+export type ReportsServiceDeps = {
+  repository: ReportsRepository
+  crypto: Pick<AppCrypto, 'sodium' | 'teamKey' | 'receiptKey'>
+  idempotency: Idempotency
+  clock?: () => Date
+}
+
+export type SubmitResult = { response: TCreateReportResponse; isReplay: boolean }
+
+/** The keyed hash a receipt is stored and looked up by. */
+export const hashReceipt = (crypto: Pick<AppCrypto, 'sodium' | 'receiptKey'>, receiptBytes: Uint8Array) =>
+  keyedHash(crypto.sodium, receiptBytes, crypto.receiptKey)
+
+export const createReportsService = ({ repository, crypto, idempotency, clock = () => new Date() }: ReportsServiceDeps) => {
+  const replay = async (idempotencyKey: string, body: TCreateReportBody): Promise<SubmitResult | null> => {
+    const entry = await repository.findIdempotencyEntry(idempotency.keyHash(idempotencyKey))
+    if (!entry) {
+      return null
+    }
+    if (!idempotency.sameRequest(entry.requestMac, idempotency.requestMac(idempotencyKey, body))) {
+      throw new AppError('UNPROCESSABLE', 'This Idempotency-Key was already used for a different report.')
+    }
+    return { response: idempotency.openResponse<TCreateReportResponse>(idempotencyKey, entry.response), isReplay: true }
+  }
+
+  return {
+    /**
+     * Files a report: redact, seal, store (report and replay record in one transaction), answer. Only the
+     * redacted narrative is ever encrypted or stored; the original text goes no further than this function.
+     */
+    submit: async (body: TCreateReportBody, idempotencyKey?: string): Promise<SubmitResult> => {
+      if (idempotencyKey) {
+        const earlier = await replay(idempotencyKey, body)
+        if (earlier) {
+          return earlier
+        }
+      }
+
+      const { redacted, findings } = redact(body.narrative)
+      const id = randomUUID()
+      const receipt = newReceipt()
+      const receiptBytes = parseReceipt(receipt) as Uint8Array
+      const sealed = sealNarrative(crypto.sodium, new TextEncoder().encode(redacted), {
+        reportId: id,
+        keyVersion: crypto.teamKey.version,
+        publicKey: crypto.teamKey.publicKey
+      })
+      const response: TCreateReportResponse = { receipt, redacted, findings }
+      const today = toDateOnly(clock())
+      const { narrative: _narrative, occurredMonth, ...fields } = body
+
+      try {
+        await repository.createReport(
+          {
+            ...fields,
+            id,
+            occurredMonth: monthStart(occurredMonth),
+            receivedOn: today,
+            receiptHash: hashReceipt(crypto, receiptBytes),
+            narrativeCiphertext: sealed.ciphertext,
+            narrativeSealedKey: sealed.sealedKey,
+            keyVersion: crypto.teamKey.version,
+            cipherVersion: CIPHER_VERSION
+          },
+          idempotencyKey
+            ? {
+                keyHash: idempotency.keyHash(idempotencyKey),
+                requestMac: idempotency.requestMac(idempotencyKey, body),
+                response: idempotency.sealResponse(idempotencyKey, response),
+                createdOn: today
+              }
+            : undefined
+        )
+      } catch (error) {
+        if (error instanceof IdempotencyKeyTaken && idempotencyKey) {
+          // Another request with this key committed first: answer as it did (or 422 if it was different).
+          const earlier = await replay(idempotencyKey, body)
+          if (earlier) {
+            return earlier
+          }
+          throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still being processed.')
+        }
+        throw error
+      }
+
+      return { response, isReplay: false }
+    }
+  }
+}
+
+export type ReportsService = ReturnType<typeof createReportsService>

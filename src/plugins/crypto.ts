@@ -1,0 +1,81 @@
+import fp from 'fastify-plugin'
+import type { Config } from '../config/env.js'
+import { deriveKey } from '../lib/crypto/secrets.js'
+import { loadSodium, type Sodium } from '../lib/crypto/sodium.js'
+import { createKeysRepository } from '../modules/keys/keys.repository.js'
+import { createKeysService, type TeamPublicKey } from '../modules/keys/keys.service.js'
+
+/**
+ * The service's keys, held in memory for the life of the process: the team public key (to seal narratives to)
+ * and subkeys of the server secret. No secret key that can open a narrative is ever here. On the very first
+ * start the team key pair is created and its recovery key handed to `onRecoveryKey` once (by default printed to
+ * the terminal, never to the log).
+ */
+
+export type AppCrypto = {
+  sodium: Sodium
+  teamKey: TeamPublicKey
+  /** Keys receipts are hashed with. */
+  receiptKey: Uint8Array
+  /** Keys the Idempotency-Key hash and the request MAC. */
+  idempotencyKey: Uint8Array
+  /** Mixed with an Idempotency-Key to seal its stored response. */
+  idempotencySealKey: Uint8Array
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    crypto: AppCrypto
+  }
+}
+
+export type CryptoPluginOptions = {
+  config: Config
+  onRecoveryKey?: (recoveryKey: string) => void
+}
+
+export const printRecoveryKey = (recoveryKey: string) => {
+  process.stderr.write(
+    [
+      '',
+      '  Candid has created the review team key. This is its RECOVERY KEY, shown once:',
+      '',
+      `      ${recoveryKey}`,
+      '',
+      '  Without it (or a reviewer account) no report can ever be read. Store it offline, split between two',
+      '  people; do not keep it on this server. `npm run admin -- create-user` uses it to let reviewers read.',
+      '',
+      ''
+    ].join('\n')
+  )
+}
+
+export default fp<CryptoPluginOptions>(
+  async (app, { config, onRecoveryKey = printRecoveryKey }) => {
+    const sodium = await loadSodium()
+    const keys = createKeysService({ repository: createKeysRepository(app.db.prisma), sodium })
+
+    const created = await keys.initialise()
+    if (created) {
+      app.log.warn({ keyVersion: created.version }, 'team key created; recovery key shown on the terminal')
+      onRecoveryKey(created.recoveryKey)
+    }
+    const teamKey = await keys.findTeamPublicKey()
+    if (!teamKey) {
+      throw new Error('The team key could not be read after setup.')
+    }
+    if (!config.serverSecret) {
+      app.log.warn('SERVER_SECRET is not set: using a generated secret kept in the database (see docs/keys.md)')
+    }
+    const master = await keys.resolveServerSecret(config.serverSecret)
+
+    app.decorate('crypto', {
+      sodium,
+      teamKey,
+      receiptKey: deriveKey(sodium, master, 'receipt'),
+      idempotencyKey: deriveKey(sodium, master, 'idempotencyKey'),
+      idempotencySealKey: deriveKey(sodium, master, 'idempotencySeal')
+    })
+  },
+  { name: 'crypto', fastify: '5.x', dependencies: ['database'] }
+)

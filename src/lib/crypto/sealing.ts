@@ -41,7 +41,8 @@ export const encryptWithFreshKey = (
 ): { ciphertext: Uint8Array; dataKey: Uint8Array } => {
   const dataKey = randomBytes(sodium.crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
   const nonce = randomBytes(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
-  const body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associatedData(binding), null, nonce, dataKey)
+  const ad = associatedData(binding)
+  const body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, dataKey)
   const ciphertext = new Uint8Array(nonce.length + body.length)
   ciphertext.set(nonce)
   ciphertext.set(body, nonce.length)

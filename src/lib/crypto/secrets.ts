@@ -15,7 +15,8 @@ export const RECOVERY_KEY_BYTES = 32
 export const newReceipt = (): string => groupsOfFour(toCrockford(randomBytes(RECEIPT_BYTES)))
 
 /** The canonical bytes of a receipt as typed (any case, with or without hyphens), or null if it cannot be one. */
-export const parseReceipt = (text: string): Uint8Array | null => (text.length > 40 ? null : fromCrockford(text, RECEIPT_BYTES))
+export const parseReceipt = (text: string): Uint8Array | null =>
+  text.length > 40 ? null : fromCrockford(text, RECEIPT_BYTES)
 
 export const newRecoveryKey = (): { display: string; bytes: Uint8Array } => {
   const bytes = randomBytes(RECOVERY_KEY_BYTES)

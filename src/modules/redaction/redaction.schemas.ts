@@ -30,5 +30,11 @@ export const previewSchema = {
   tags: ['reporting'],
   summary: 'Show what reviewers would see: identifiers replaced by placeholders. Stores and logs nothing.',
   body: ZPreviewBody,
-  response: { 200: ZPreviewResponse, 400: ZErrorResponse, 413: ZErrorResponse, 415: ZErrorResponse, 429: ZErrorResponse }
+  response: {
+    200: ZPreviewResponse,
+    400: ZErrorResponse,
+    413: ZErrorResponse,
+    415: ZErrorResponse,
+    429: ZErrorResponse
+  }
 }

@@ -32,11 +32,15 @@ export const createIdempotency = (sodium: Sodium, keys: IdempotencyKeys) => {
 
     sameRequest: (a: Uint8Array, b: Uint8Array) => a.length === b.length && sodium.memcmp(a, b),
 
-    sealResponse: (idempotencyKey: string, response: unknown): Uint8Array =>
-      sealWithKey(sodium, new TextEncoder().encode(JSON.stringify(response)), responseKey(idempotencyKey), RESPONSE_CONTEXT),
+    sealResponse: (idempotencyKey: string, response: unknown): Uint8Array => {
+      const plaintext = new TextEncoder().encode(JSON.stringify(response))
+      return sealWithKey(sodium, plaintext, responseKey(idempotencyKey), RESPONSE_CONTEXT)
+    },
 
-    openResponse: <T>(idempotencyKey: string, sealed: Uint8Array): T =>
-      JSON.parse(new TextDecoder().decode(openWithKey(sodium, sealed, responseKey(idempotencyKey), RESPONSE_CONTEXT))) as T
+    openResponse: <T>(idempotencyKey: string, sealed: Uint8Array): T => {
+      const plaintext = openWithKey(sodium, sealed, responseKey(idempotencyKey), RESPONSE_CONTEXT)
+      return JSON.parse(new TextDecoder().decode(plaintext)) as T
+    }
   }
 }
 

@@ -59,7 +59,10 @@ export const createReportsRepository = (prisma: PrismaClient) => ({
   },
 
   findIdempotencyEntry: (keyHash: Uint8Array) =>
-    prisma.idempotencyRecord.findUnique({ where: { keyHash: bytes(keyHash) }, select: { requestMac: true, response: true } }),
+    prisma.idempotencyRecord.findUnique({
+      where: { keyHash: bytes(keyHash) },
+      select: { requestMac: true, response: true }
+    }),
 
   /** Replays are kept a day: entries created before `before` go. */
   deleteIdempotencyEntriesBefore: (before: Date) =>

@@ -22,7 +22,12 @@ export type SubmitResult = { response: TCreateReportResponse; isReplay: boolean 
 export const hashReceipt = (crypto: Pick<AppCrypto, 'sodium' | 'receiptKey'>, receiptBytes: Uint8Array) =>
   keyedHash(crypto.sodium, receiptBytes, crypto.receiptKey)
 
-export const createReportsService = ({ repository, crypto, idempotency, clock = () => new Date() }: ReportsServiceDeps) => {
+export const createReportsService = ({
+  repository,
+  crypto,
+  idempotency,
+  clock = () => new Date()
+}: ReportsServiceDeps) => {
   const replay = async (idempotencyKey: string, body: TCreateReportBody): Promise<SubmitResult | null> => {
     const entry = await repository.findIdempotencyEntry(idempotency.keyHash(idempotencyKey))
     if (!entry) {

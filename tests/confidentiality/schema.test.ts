@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../helpers/test-app.js'
+
+// R2: the report table has no column that could describe the reporter, and no table of ours stores an instant.
+describe('what the schema can hold', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp()
+  })
+  afterAll(() => t.close())
+
+  const columns = () =>
+    t.app.db.prisma.$queryRaw<{ table: string; column: string; type: string }[]>`
+      SELECT table_name AS table, column_name AS column, data_type AS type
+      FROM information_schema.columns
+      WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'
+      ORDER BY table_name, ordinal_position`
+
+  it('the report table has exactly these columns, none about who sent it', async () => {
+    const report = (await columns()).filter((row) => row.table === 'report').map((row) => row.column)
+
+    expect(report.sort()).toEqual(
+      [
+        'consent_to_publish',
+        'detection',
+        'event_class',
+        'handover',
+        'id',
+        'key_version',
+        'cipher_version',
+        'narrative_ciphertext',
+        'narrative_sealed_key',
+        'occurred_month',
+        'receipt_hash',
+        'received_on',
+        'region',
+        'setting',
+        'status'
+      ].sort()
+    )
+  })
+
+  it('no table of the service stores a time of day: dates only', async () => {
+    const timed = (await columns()).filter((row) => /time|interval/i.test(row.type))
+
+    expect(timed).toEqual([])
+  })
+})

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { postReport } from '../helpers/reports.js'
+
+describe('rate limits on anonymous routes (R37)', () => {
+  let t: TestApp | undefined
+  afterEach(async () => {
+    await t?.close()
+    t = undefined
+  })
+
+  it('refuses the 11th submission in ten minutes from one address with 429 and Retry-After', async () => {
+    t = await createTestApp()
+    const from = (remoteAddress: string) =>
+      t?.app.inject({ method: 'POST', url: '/api/v1/reports', payload: postReportBody(), remoteAddress })
+
+    const statuses = []
+    for (let i = 0; i < 11; i++) {
+      statuses.push((await from('203.0.113.10'))?.statusCode)
+    }
+    const eleventh = await from('203.0.113.10')
+    const other = await from('203.0.113.11')
+
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(201))
+    expect(statuses[10]).toBe(429)
+    expect(eleventh?.statusCode).toBe(429)
+    expect(eleventh?.json()).toMatchObject({ error: 'RATE_LIMITED' })
+    expect(Number(eleventh?.headers['retry-after'])).toBeGreaterThan(0)
+    expect(other?.statusCode).toBe(201)
+  })
+
+  it('limits previews per minute as configured', async () => {
+    t = await createTestApp({ env: { RATE_LIMIT_PREVIEW_PER_MIN: '3' } })
+    const statuses = []
+    for (let i = 0; i < 4; i++) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/redaction/preview', payload: { text: 'hello there' } })
+      statuses.push(res.statusCode)
+    }
+
+    expect(statuses).toEqual([200, 200, 200, 429])
+  })
+
+  it('limits submissions as configured by RATE_LIMIT_INTAKE_PER_10MIN', async () => {
+    t = await createTestApp({ env: { RATE_LIMIT_INTAKE_PER_10MIN: '2' } })
+    const statuses = []
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await postReport(t.app)).statusCode)
+    }
+
+    expect(statuses).toEqual([201, 201, 429])
+  })
+})
+
+const postReportBody = () => ({
+  eventClass: 'near_miss',
+  narrative: 'A report sent from one address many times in ten minutes.',
+  detection: 'self',
+  setting: 'assessment',
+  region: 'london',
+  occurredMonth: '2026-01',
+  handover: true,
+  consentToPublish: false
+})

@@ -7,6 +7,7 @@ import type { Config } from './config/env.js'
 import type { Database } from './db/database.js'
 import { RequestLogController } from './http/log-controller.js'
 import { createLoggerOptions } from './lib/logger.js'
+import { formModule } from './modules/form/index.js'
 import { healthModule } from './modules/health/index.js'
 import { receiptsModule } from './modules/receipts/index.js'
 import { redactionModule } from './modules/redaction/index.js'
@@ -69,6 +70,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(openapiPlugin, { version })
 
   await app.register(healthModule)
+  await app.register(formModule, { config })
   await app.register(redactionModule, { config })
   await app.register(reportsModule, { config })
   await app.register(receiptsModule, { config })

@@ -38,7 +38,8 @@ export const KEEP_PROPER = words(`
   s47 s17 s20 s31 s37 pla lsb lscp cspr scr dbs pnc ppn ccr mfh cse cce fgm dva dvra dash
   section children act court family magistrates tribunal conference strategy core group
   mum mam mom mummy dad daddy nan nana nanna gran granny grandma grandad grandpa aunt auntie uncle
-  social worker team manager manager practitioner lead
+  social worker team manager manager practitioner lead admin info paperwork whatsapp email emails inbox voicemail
+  teams outlook sharepoint ipad laptop
 `)
 
 /** Words before a person's name that make a following capitalised word a name: "Mrs", "mum", "social worker". */

@@ -91,6 +91,7 @@ const ZEnv = z.object({
   DATA_DIR: z.string().trim().min(1).default('./data'),
   DB_POOL_MAX: zInteger(1, 200).default(10),
   MIGRATE_ON_START: zBoolean.default(true),
+  INIT_KEYS_ON_START: zBoolean.default(true),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   TRUST_PROXY: zTrustProxy.optional(),
   SHUTDOWN_GRACE_MS: zInteger(0, 120_000).default(10_000),
@@ -103,9 +104,9 @@ const ZEnv = z.object({
   MAX_HEAP_USED_BYTES: zInteger(0, Number.MAX_SAFE_INTEGER).optional(),
   SERVER_SECRET: zSecret.optional(),
   REGIONS: zRegions.optional(),
-  RATE_LIMIT_INTAKE_PER_10MIN: zInteger(1, 1_000_000).default(10),
-  RATE_LIMIT_PREVIEW_PER_MIN: zInteger(1, 1_000_000).default(60),
-  RATE_LIMIT_RECEIPT_PER_MIN: zInteger(1, 1_000_000).default(30)
+  RATE_LIMIT_INTAKE_PER_10MIN: zInteger(1, 1_000_000_000).default(10),
+  RATE_LIMIT_PREVIEW_PER_MIN: zInteger(1, 1_000_000_000).default(60),
+  RATE_LIMIT_RECEIPT_PER_MIN: zInteger(1, 1_000_000_000).default(30)
 })
 
 export type TEnv = z.input<typeof ZEnv>
@@ -118,6 +119,8 @@ export type Config = Readonly<{
   database: Readonly<{ kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dataDir: string }>
   dataDir: string
   migrateOnStart: boolean
+  /** Create the team key pair on the first start (printing its recovery key), or wait for `admin init`. */
+  initKeysOnStart: boolean
   logLevel: (typeof LOG_LEVELS)[number]
   trustProxy: readonly string[] | false
   shutdownGraceMs: number
@@ -168,6 +171,7 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
     ),
     dataDir,
     migrateOnStart: env.MIGRATE_ON_START,
+    initKeysOnStart: env.INIT_KEYS_ON_START,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY && env.TRUST_PROXY.length > 0 ? Object.freeze(env.TRUST_PROXY) : false,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { Config } from '../config/env.js'
 import { deriveKey } from '../lib/crypto/secrets.js'
+import { AppError } from '../lib/errors.js'
 import { loadSodium, type Sodium } from '../lib/crypto/sodium.js'
 import { createKeysRepository } from '../modules/keys/keys.repository.js'
 import { createKeysService, type TeamPublicKey } from '../modules/keys/keys.service.js'
@@ -23,9 +24,15 @@ export type AppCrypto = {
   idempotencySealKey: Uint8Array
 }
 
+/**
+ * The keys, once loaded. Loading needs a migrated, reachable database; until then `get()` answers 503 and
+ * readiness says why, and loading is retried in the background (a server may start before its database).
+ */
+export type KeyRing = { get(): AppCrypto; isReady(): boolean }
+
 declare module 'fastify' {
   interface FastifyInstance {
-    crypto: AppCrypto
+    keys: KeyRing
   }
 }
 
@@ -50,31 +57,61 @@ export const printRecoveryKey = (recoveryKey: string) => {
   )
 }
 
+const RETRY_MS = 5000
+
 export default fp<CryptoPluginOptions>(
   async (app, { config, onRecoveryKey = printRecoveryKey }) => {
     const sodium = await loadSodium()
     const keys = createKeysService({ repository: createKeysRepository(app.db.prisma), sodium })
+    let loaded: AppCrypto | undefined
 
-    const created = await keys.initialise()
-    if (created) {
-      app.log.warn({ keyVersion: created.version }, 'team key created; recovery key shown on the terminal')
-      onRecoveryKey(created.recoveryKey)
+    const load = async () => {
+      const created = config.initKeysOnStart ? await keys.initialise() : null
+      if (created) {
+        app.log.warn({ keyVersion: created.version }, 'team key created; recovery key shown on the terminal')
+        onRecoveryKey(created.recoveryKey)
+      }
+      const teamKey = await keys.findTeamPublicKey()
+      if (!teamKey) {
+        throw new Error('There is no team key yet: run `npm run admin -- init` (node dist/cli/admin.js init).')
+      }
+      if (!config.serverSecret) {
+        app.log.warn('SERVER_SECRET is not set: using a generated secret kept in the database (see docs/keys.md)')
+      }
+      const master = await keys.resolveServerSecret(config.serverSecret)
+      loaded = {
+        sodium,
+        teamKey,
+        receiptKey: deriveKey(sodium, master, 'receipt'),
+        idempotencyKey: deriveKey(sodium, master, 'idempotencyKey'),
+        idempotencySealKey: deriveKey(sodium, master, 'idempotencySeal')
+      }
     }
-    const teamKey = await keys.findTeamPublicKey()
-    if (!teamKey) {
-      throw new Error('The team key could not be read after setup.')
-    }
-    if (!config.serverSecret) {
-      app.log.warn('SERVER_SECRET is not set: using a generated secret kept in the database (see docs/keys.md)')
-    }
-    const master = await keys.resolveServerSecret(config.serverSecret)
 
-    app.decorate('crypto', {
-      sodium,
-      teamKey,
-      receiptKey: deriveKey(sodium, master, 'receipt'),
-      idempotencyKey: deriveKey(sodium, master, 'idempotencyKey'),
-      idempotencySealKey: deriveKey(sodium, master, 'idempotencySeal')
+    let retry: NodeJS.Timeout | undefined
+    try {
+      await load()
+    } catch (error) {
+      app.log.warn({ err: error }, 'keys not loaded yet (is the database migrated and reachable?); retrying')
+      retry = setInterval(() => {
+        load().then(
+          () => clearInterval(retry),
+          () => {}
+        )
+      }, RETRY_MS).unref()
+    }
+    app.addHook('onClose', async () => clearInterval(retry))
+
+    app.decorate('keys', {
+      isReady: () => loaded !== undefined,
+      get: () => {
+        if (!loaded) {
+          throw new AppError('SERVICE_UNAVAILABLE', 'The service is starting. Please try again shortly.', {
+            headers: { 'Retry-After': '5' }
+          })
+        }
+        return loaded
+      }
     })
   },
   { name: 'crypto', fastify: '5.x', dependencies: ['database'] }

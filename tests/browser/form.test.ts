@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright'
+import { AxeBuilder } from '@axe-core/playwright'
 import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -41,19 +41,19 @@ describe.skipIf(!hasChromium())('the reporter form in Chromium', () => {
     await expect(page.title()).resolves.toBe('Report a near miss – Candid')
     expect(await violations()).toEqual([])
     expect(await page.context().cookies()).toEqual([])
-    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0)
+    expect(await page.evaluate('localStorage.length + sessionStorage.length')).toBe(0)
   })
 
   it('lists every missing answer in an error summary that takes the focus, and stays accessible', async () => {
     await page.click('#preview-button')
 
     await expect(page.isVisible('#error-summary')).resolves.toBe(true)
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary')
+    expect(await page.evaluate('document.activeElement?.id')).toBe('error-summary')
     expect(await page.locator('#error-list li').count()).toBe(8)
     expect(await violations()).toEqual([])
 
     await page.click('#error-list a >> nth=0')
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('narrative')
+    expect(await page.evaluate('document.activeElement?.id')).toBe('narrative')
   })
 
   it('shows what reviewers will see, with identifiers removed, and the live-risk routes when needed', async () => {

@@ -22,7 +22,7 @@ describe('write-only intake', () => {
   const teamKeyRow = () => t.app.db.prisma.teamKey.findFirstOrThrow()
 
   it('the recovery key from the first start opens the narrative, which is the redacted text', async () => {
-    const { sodium } = t.app.crypto
+    const { sodium } = t.app.keys.get()
     const report = await storedReport()
     const teamKey = await teamKeyRow()
     const recovery = parseRecoveryKey(t.recoveryKey ?? '')
@@ -45,7 +45,7 @@ describe('write-only intake', () => {
   })
 
   it('nothing in the database or the server configuration opens it', async () => {
-    const { sodium } = t.app.crypto
+    const { sodium } = t.app.keys.get()
     const report = await storedReport()
     const teamKey = await teamKeyRow()
     const recovery = parseRecoveryKey(t.recoveryKey ?? '') as Uint8Array
@@ -60,10 +60,10 @@ describe('write-only intake', () => {
     // Every byte string the database holds, every key the running server holds, and the configuration.
     const candidates = [
       ...(await allStoredBytes(t.app.db)),
-      t.app.crypto.receiptKey,
-      t.app.crypto.idempotencyKey,
-      t.app.crypto.idempotencySealKey,
-      t.app.crypto.teamKey.publicKey,
+      t.app.keys.get().receiptKey,
+      t.app.keys.get().idempotencyKey,
+      t.app.keys.get().idempotencySealKey,
+      t.app.keys.get().teamKey.publicKey,
       ...Object.values(t.config).filter((value): value is Uint8Array => value instanceof Uint8Array)
     ]
     expect(candidates.length).toBeGreaterThan(5)

@@ -1,9 +1,11 @@
 import type { Database } from '../../db/database.js'
 import { readMigrationState } from '../../db/migrator.js'
 import { AppError } from '../../lib/errors.js'
+import type { KeyRing } from '../../plugins/crypto.js'
 
 export type HealthServiceDeps = {
   db: Pick<Database, 'prisma' | 'ping'>
+  keys: Pick<KeyRing, 'isReady'>
   /** Migration folders shipped with this build, read once at start. */
   expectedMigrations: readonly string[]
 }
@@ -11,7 +13,7 @@ export type HealthServiceDeps = {
 const notReady = (message: string, cause?: unknown) =>
   new AppError('SERVICE_UNAVAILABLE', message, { headers: { 'Retry-After': '5' }, cause })
 
-export const createHealthService = ({ db, expectedMigrations }: HealthServiceDeps) => ({
+export const createHealthService = ({ db, keys, expectedMigrations }: HealthServiceDeps) => ({
   /** Throws SERVICE_UNAVAILABLE unless the database answers and holds every migration of this build. */
   assertReady: async (): Promise<void> => {
     try {
@@ -27,6 +29,9 @@ export const createHealthService = ({ db, expectedMigrations }: HealthServiceDep
     }
     if (state.pending.length > 0) {
       throw notReady(`${state.pending.length} database migration(s) are not applied yet.`)
+    }
+    if (!keys.isReady()) {
+      throw notReady('The service keys are not loaded yet.')
     }
   }
 })

@@ -6,7 +6,7 @@ import { createReceiptsService } from './receipts.service.js'
 
 /** GET /api/v1/receipts/{receipt}: the reporter's way back, with nothing but the receipt. */
 export const receiptsModule: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
-  const service = createReceiptsService({ repository: createReceiptsRepository(app.db.prisma), crypto: app.crypto })
+  const service = createReceiptsService({ repository: createReceiptsRepository(app.db.prisma), keys: app.keys })
 
   await app.register(receiptsRoutes, {
     prefix: '/api/v1/receipts',

@@ -1,6 +1,6 @@
 import { AppError } from '../../lib/errors.js'
 import { parseReceipt } from '../../lib/crypto/secrets.js'
-import type { AppCrypto } from '../../plugins/crypto.js'
+import type { KeyRing } from '../../plugins/crypto.js'
 import { hashReceipt } from '../reports/reports.service.js'
 import type { ReceiptsRepository } from './receipts.repository.js'
 import type { TReceiptResponse } from './receipts.schemas.js'
@@ -16,10 +16,10 @@ const STATUS_FOR_REPORTER = {
 
 export const createReceiptsService = ({
   repository,
-  crypto
+  keys
 }: {
   repository: ReceiptsRepository
-  crypto: Pick<AppCrypto, 'sodium' | 'receiptKey'>
+  keys: Pick<KeyRing, 'get'>
 }) => ({
   /**
    * A malformed receipt takes the same path as a well-formed unknown one (hash, one indexed lookup, 404), so
@@ -27,7 +27,7 @@ export const createReceiptsService = ({
    */
   findStatus: async (receipt: string): Promise<TReceiptResponse> => {
     const bytes = parseReceipt(receipt) ?? new TextEncoder().encode(`malformed|${receipt}`)
-    const status = await repository.findStatus(hashReceipt(crypto, bytes))
+    const status = await repository.findStatus(hashReceipt(keys.get(), bytes))
     if (!status) {
       throw new AppError('NOT_FOUND', 'No report has this receipt. Check it and try again.')
     }

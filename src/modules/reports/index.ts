@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Config } from '../../config/env.js'
 import { toDateOnly } from '../../lib/dates.js'
-import { createIdempotency } from './idempotency.js'
 import { createReportsRepository } from './reports.repository.js'
 import { reportsRoutes } from './reports.routes.js'
 import { createReportsService } from './reports.service.js'
@@ -12,12 +11,7 @@ const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
 /** POST /api/v1/reports: anonymous intake. */
 export const reportsModule: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   const repository = createReportsRepository(app.db.prisma)
-  const { sodium } = app.crypto
-  const idempotency = createIdempotency(sodium, {
-    hashKey: app.crypto.idempotencyKey,
-    sealKey: app.crypto.idempotencySealKey
-  })
-  const service = createReportsService({ repository, crypto: app.crypto, idempotency })
+  const service = createReportsService({ repository, keys: app.keys })
 
   // Replay records are kept for a day (R34): drop older ones hourly, and once at start.
   const cleanUp = async () => {

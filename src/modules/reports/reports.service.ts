@@ -4,15 +4,14 @@ import { AppError } from '../../lib/errors.js'
 import { redact } from '../../lib/redaction/index.js'
 import { CIPHER_VERSION, sealNarrative } from '../../lib/crypto/sealing.js'
 import { keyedHash, newReceipt, parseReceipt } from '../../lib/crypto/secrets.js'
-import type { AppCrypto } from '../../plugins/crypto.js'
-import type { Idempotency } from './idempotency.js'
+import type { AppCrypto, KeyRing } from '../../plugins/crypto.js'
+import { createIdempotency, type Idempotency } from './idempotency.js'
 import { IdempotencyKeyTaken, type ReportsRepository } from './reports.repository.js'
 import type { TCreateReportBody, TCreateReportResponse } from './reports.schemas.js'
 
 export type ReportsServiceDeps = {
   repository: ReportsRepository
-  crypto: Pick<AppCrypto, 'sodium' | 'teamKey' | 'receiptKey'>
-  idempotency: Idempotency
+  keys: Pick<KeyRing, 'get'>
   clock?: () => Date
 }
 
@@ -22,13 +21,12 @@ export type SubmitResult = { response: TCreateReportResponse; isReplay: boolean 
 export const hashReceipt = (crypto: Pick<AppCrypto, 'sodium' | 'receiptKey'>, receiptBytes: Uint8Array) =>
   keyedHash(crypto.sodium, receiptBytes, crypto.receiptKey)
 
-export const createReportsService = ({
-  repository,
-  crypto,
-  idempotency,
-  clock = () => new Date()
-}: ReportsServiceDeps) => {
-  const replay = async (idempotencyKey: string, body: TCreateReportBody): Promise<SubmitResult | null> => {
+export const createReportsService = ({ repository, keys, clock = () => new Date() }: ReportsServiceDeps) => {
+  const replay = async (
+    idempotency: Idempotency,
+    idempotencyKey: string,
+    body: TCreateReportBody
+  ): Promise<SubmitResult | null> => {
     const entry = await repository.findIdempotencyEntry(idempotency.keyHash(idempotencyKey))
     if (!entry) {
       return null
@@ -45,13 +43,13 @@ export const createReportsService = ({
      * redacted narrative is ever encrypted or stored; the original text goes no further than this function.
      */
     submit: async (body: TCreateReportBody, idempotencyKey?: string): Promise<SubmitResult> => {
-      if (idempotencyKey) {
-        const earlier = await replay(idempotencyKey, body)
-        if (earlier) {
-          return earlier
-        }
-      }
-
+      // A repeated key is rare, so the key is not looked up first: the insert itself refuses a key already used
+      // (IdempotencyKeyTaken), and only then is the earlier answer read back.
+      const crypto = keys.get()
+      const idempotency = createIdempotency(crypto.sodium, {
+        hashKey: crypto.idempotencyKey,
+        sealKey: crypto.idempotencySealKey
+      })
       const { redacted, findings } = redact(body.narrative)
       const id = randomUUID()
       const receipt = newReceipt()
@@ -89,8 +87,8 @@ export const createReportsService = ({
         )
       } catch (error) {
         if (error instanceof IdempotencyKeyTaken && idempotencyKey) {
-          // Another request with this key committed first: answer as it did (or 422 if it was different).
-          const earlier = await replay(idempotencyKey, body)
+          // A request with this key was stored before (or committed first): answer as it did, or 422 if different.
+          const earlier = await replay(idempotency, idempotencyKey, body)
           if (earlier) {
             return earlier
           }

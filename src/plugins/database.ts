@@ -15,11 +15,44 @@ export type DatabasePluginOptions = {
   database?: Database
 }
 
+const DURABILITY_SETTINGS = ['fsync', 'synchronous_commit', 'full_page_writes'] as const
+
+/**
+ * R33: a 201 promises the report is on disk. PostgreSQL with any of these off can lose committed transactions in
+ * a crash, so Candid refuses to start on it rather than make that promise falsely.
+ */
+export const assertDurable = async (db: Database): Promise<void> => {
+  if (db.kind !== 'postgres') {
+    return
+  }
+  const off: string[] = []
+  for (const setting of DURABILITY_SETTINGS) {
+    const [row] = await db.prisma.$queryRawUnsafe<Record<string, string>[]>(`SHOW ${setting}`)
+    if (row?.[setting] === 'off') {
+      off.push(setting)
+    }
+  }
+  if (off.length > 0) {
+    throw new Error(
+      `PostgreSQL has ${off.join(', ')} off: committed reports could be lost in a crash. Turn ${off.length > 1 ? 'them' : 'it'} on.`
+    )
+  }
+}
+
 /** Opens the configured database, brings its schema up to date, and closes it when the app closes. */
 export default fp<DatabasePluginOptions>(
   async (app, { config, database }) => {
     const db = database ?? (await openDatabase(config.database))
     const isOwned = database === undefined
+
+    try {
+      await assertDurable(db)
+    } catch (error) {
+      if (isOwned) {
+        await db.close()
+      }
+      throw error
+    }
 
     if (config.migrateOnStart) {
       try {

@@ -134,3 +134,22 @@ describe('applying migrations', () => {
     }
   )
 })
+
+describe.runIf(inject('testDatabase').kind === 'postgres')('durability settings (R33)', () => {
+  it('refuses to start on a PostgreSQL database where synchronous_commit is off', async () => {
+    const { buildApp } = await import('../../src/app.js')
+    const { adminQuery } = await import('../helpers/pg-admin.js')
+    const context = inject('testDatabase') as { adminUrl: string }
+    const testDb = await createTestDatabase()
+    try {
+      const name = new URL(testDb.env.DATABASE_URL as string).pathname.slice(1)
+      await adminQuery(context.adminUrl, `ALTER DATABASE "${name}" SET synchronous_commit = off`)
+
+      await expect(buildApp(loadConfig({ ...testDb.env, LOG_LEVEL: 'silent' }))).rejects.toThrow(
+        /synchronous_commit off: committed reports could be lost/
+      )
+    } finally {
+      await testDb.drop()
+    }
+  })
+})

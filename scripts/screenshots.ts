@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config/env.js'
-import { launchChromium } from '../tests/helpers/browser.js'
+import { fillReport, launchChromium } from '../tests/helpers/browser.js'
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'candid-screens-'))
 const app = await buildApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), { onRecoveryKey: () => {} })
@@ -18,18 +18,11 @@ try {
   const page = await (await browser.newContext({ viewport: { width: 1000, height: 900 } })).newPage()
   await page.goto(`${origin}/`)
   await page.screenshot({ path: out('form.png'), fullPage: true })
-  await page.fill(
-    '#narrative',
+  await fillReport(
+    page,
     'Mrs Okafor rang the Front Door about Jayden (7). The ICPC invite went to dad at 14 Elswick Road, NE4 6JL, ' +
       'even though there is a non-molestation order. Admin caught it on Monday because she knew the family.'
   )
-  await page.check('#eventClass-near_miss')
-  await page.check('#detection-colleague')
-  await page.selectOption('#setting', 'child_protection')
-  await page.selectOption('#region', 'north-east')
-  await page.fill('#occurredMonth', new Date().toISOString().slice(0, 7))
-  await page.check('#handover-no')
-  await page.check('#consentToPublish-yes')
   await page.click('#preview-button')
   await page.waitForSelector('#step-check:not([hidden])')
   await page.screenshot({ path: out('check.png'), fullPage: true })

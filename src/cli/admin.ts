@@ -6,6 +6,7 @@ import { migrateDatabase } from '../db/migrator.js'
 import { loadSodium } from '../lib/crypto/sodium.js'
 import { createKeysRepository } from '../modules/keys/keys.repository.js'
 import { createKeysService } from '../modules/keys/keys.service.js'
+import { runCli } from './run.js'
 
 /**
  * npm run --silent admin -- <command>: operator commands. Output formats are a contract scripts rely on.
@@ -45,10 +46,4 @@ const main = async () => {
   throw new Error(USAGE)
 }
 
-main()
-  .catch((error: Error) => {
-    process.stderr.write(`${error.message}\n`)
-    process.exitCode = 1
-  })
-  // Exit now: the WASM schema engine leaves its 10-second migration-lock timeout armed after it is done.
-  .finally(() => process.exit())
+runCli(main)

@@ -12,6 +12,7 @@ import {
   readMigrations,
   readSchema
 } from '../db/migrator.js'
+import { runCli } from './run.js'
 
 /**
  * npm run db:migrate | db:diff | db:status — migrations without Prisma's native engine (docs/database.md).
@@ -96,10 +97,4 @@ const main = async () => {
   }
 }
 
-main()
-  .catch((error: Error) => {
-    process.stderr.write(`${error.message}\n`)
-    process.exitCode = 1
-  })
-  // Exit now: the WASM schema engine leaves its 10-second migration-lock timeout armed after it is done.
-  .finally(() => process.exit())
+runCli(main)

@@ -37,8 +37,8 @@ const zPostgresUrl = z
     { error: 'expected postgresql://user@host:port/database' }
   )
 
-// R31: the proxy must be named by address or CIDR; `true` or a hop count would let any client forge X-Forwarded-For.
-const zTrustProxy = z
+/** "a, b ,c" → ["a", "b", "c"] */
+const zCommaList = z
   .string()
   .trim()
   .transform((value) =>
@@ -47,9 +47,11 @@ const zTrustProxy = z
       .map((entry) => entry.trim())
       .filter(Boolean)
   )
-  .refine((entries) => entries.every((entry) => isIP(entry.split('/')[0] ?? '') !== 0), {
-    error: 'expected a comma-separated list of proxy IP addresses or CIDR ranges (never true or a hop count)'
-  })
+
+// R31: the proxy must be named by address or CIDR; `true` or a hop count would let any client forge X-Forwarded-For.
+const zTrustProxy = zCommaList.refine((entries) => entries.every((entry) => isIP(entry.split('/')[0] ?? '') !== 0), {
+  error: 'expected a comma-separated list of proxy IP addresses or CIDR ranges (never true or a hop count)'
+})
 
 export const DEFAULT_REGIONS = [
   'north-east',
@@ -63,18 +65,9 @@ export const DEFAULT_REGIONS = [
   'south-west'
 ] as const
 
-const zRegions = z
-  .string()
-  .trim()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean)
-  )
-  .refine((entries) => entries.length > 0 && entries.every((entry) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(entry)), {
-    error: 'expected a comma-separated list of region slugs (lower-case letters, digits and hyphens)'
-  })
+const zRegions = zCommaList.refine((entries) => entries.length > 0 && entries.every((entry) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(entry)), {
+  error: 'expected a comma-separated list of region slugs (lower-case letters, digits and hyphens)'
+})
 
 // 32+ random bytes, as base64 or hex: `openssl rand -base64 32`.
 const zSecret = z

@@ -2,7 +2,7 @@ import { AxeBuilder } from '@axe-core/playwright'
 import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasChromium, launchChromium } from '../helpers/browser.js'
+import { fillReport, hasChromium, launchChromium } from '../helpers/browser.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 
 // The reporter's journey in a real browser (Debian's Chromium): write, check, send, keep the receipt. axe-core
@@ -57,17 +57,10 @@ describe.skipIf(!hasChromium())('the reporter form in Chromium', () => {
   })
 
   it('shows what reviewers will see, with identifiers removed, and the live-risk routes when needed', async () => {
-    await page.fill(
-      '#narrative',
+    await fillReport(
+      page,
       'Mrs Okafor rang about Jayden (7). The ICPC invite went to dad at 14 Elswick Road, NE4 6JL. He is at risk tonight.'
     )
-    await page.check('#eventClass-near_miss')
-    await page.check('#detection-colleague')
-    await page.selectOption('#setting', 'child_protection')
-    await page.selectOption('#region', 'north-east')
-    await page.fill('#occurredMonth', new Date().toISOString().slice(0, 7))
-    await page.check('#handover-no')
-    await page.check('#consentToPublish-yes')
     await page.click('#preview-button')
     await page.waitForSelector('#step-check:not([hidden])')
 

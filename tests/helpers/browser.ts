@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { type Browser, chromium } from 'playwright-core'
+import { type Browser, chromium, type Page } from 'playwright-core'
 
 /** Debian's Chromium (apt-get install chromium), or CHROMIUM_PATH. The browser tests skip without one. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -19,3 +19,15 @@ export const launchChromium = (): Promise<Browser> =>
       '--no-first-run'
     ]
   })
+
+/** Fills the reporter form with a complete, valid report about `narrative`. */
+export const fillReport = async (page: Page, narrative: string) => {
+  await page.fill('#narrative', narrative)
+  await page.check('#eventClass-near_miss')
+  await page.check('#detection-colleague')
+  await page.selectOption('#setting', 'child_protection')
+  await page.selectOption('#region', 'north-east')
+  await page.fill('#occurredMonth', new Date().toISOString().slice(0, 7))
+  await page.check('#handover-no')
+  await page.check('#consentToPublish-yes')
+}

@@ -157,7 +157,13 @@ describe('redaction cannot be used for denial of service (R12)', () => {
       `${'Mrs '.repeat(2500)}`,
       `${'(0'.repeat(5000)}`,
       `${'Street '.repeat(1428)}`,
-      `${'12/'.repeat(3333)}`
+      `${'12/'.repeat(3333)}`,
+      // Ambiguous names after breaks that do not end a tagger window by themselves (found in review: 2 s each).
+      'Will; '.repeat(1666),
+      'Rose; '.repeat(1666),
+      'Will: '.repeat(1666),
+      'Zq\n'.repeat(3333),
+      `${'14 Elswick Road NE4 6JL 123\n'.repeat(357)}`
     ]
     const timings: number[] = []
     fc.assert(

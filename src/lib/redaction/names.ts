@@ -124,12 +124,23 @@ const judge = (tokens: Token[], index: number): Verdict => {
   return 'no'
 }
 
+// The tagger reads the sentence around the word, cut at the same breaks that made it a sentence start, and never
+// more than this many characters either side: a 10,000-character "sentence" would take it seconds.
+const TAGGER_WINDOW = 200
+const BREAK = /[.!?:;"“”()\n•*]/
+
 const confirmWithTagger = (text: string, tokens: Token[], index: number): boolean => {
   const token = tokens[index] as Token
-  const sentenceStart = Math.max(0, text.lastIndexOf('\n', token.start), text.lastIndexOf('. ', token.start) + 1)
-  const nextBreak = text.slice(token.end).search(/[.!?\n]/)
-  const sentence = text.slice(sentenceStart, nextBreak === -1 ? text.length : token.end + nextBreak + 1)
-  const offset = token.start - sentenceStart
+  let start = token.start
+  while (start > 0 && token.start - start < TAGGER_WINDOW && !BREAK.test(text[start - 1] as string)) {
+    start--
+  }
+  let end = token.end
+  while (end < text.length && end - token.end < TAGGER_WINDOW && !BREAK.test(text[end] as string)) {
+    end++
+  }
+  const sentence = text.slice(start, end)
+  const offset = token.start - start
   const people = nlp(sentence).people().json({ offset: true }) as { offset?: { start: number; length: number } }[]
 
   return people.some(
@@ -177,7 +188,7 @@ const extendLeft = (text: string, tokens: Token[], index: number, found: Candida
 
 // The tagger costs ~1 ms a sentence. Past this many ambiguous words in one text (a flood of them is an attack or
 // a list of names), the rest are taken as names: when unsure, remove.
-const MAX_TAGGER_CALLS = 12
+const MAX_TAGGER_CALLS = 6
 
 export const findNames = (text: string): Candidate[] => {
   const tokens = tokenise(text)

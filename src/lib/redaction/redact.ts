@@ -8,37 +8,69 @@ import { type Candidate, type Finding, placeholder, type RedactionResult } from 
  * Findings point into the original text. Pure and synchronous; nothing is kept.
  */
 
-const overlaps = (a: Finding, b: Finding) => a.start < b.end && b.start < a.end
+/** Kept spans, ordered by start and never overlapping, with binary search: settling stays O(n log n). */
+class SpanSet {
+  readonly spans: Candidate[] = []
+
+  /** Index of the first span that ends after `start`. */
+  private firstEndingAfter(start: number): number {
+    let low = 0
+    let high = this.spans.length
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if ((this.spans[middle] as Candidate).end <= start) {
+        low = middle + 1
+      } else {
+        high = middle
+      }
+    }
+    return low
+  }
+
+  overlapping(candidate: Finding): { index: number; spans: Candidate[] } {
+    const index = this.firstEndingAfter(candidate.start)
+    let last = index
+    while (last < this.spans.length && (this.spans[last] as Candidate).start < candidate.end) {
+      last++
+    }
+    return { index, spans: this.spans.slice(index, last) }
+  }
+
+  replace(index: number, count: number, candidate: Candidate) {
+    this.spans.splice(index, count, candidate)
+  }
+}
 
 const settle = (candidates: Candidate[]): Finding[] => {
   const ordered = [...candidates].sort(
     (a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start
   )
-  const kept: Candidate[] = []
+  const kept = new SpanSet()
+  const lost: Candidate[] = []
   for (const candidate of ordered) {
-    if (candidate.end > candidate.start && !kept.some((other) => overlaps(candidate, other))) {
-      kept.push(candidate)
+    if (candidate.end <= candidate.start) {
+      continue
+    }
+    const { index, spans } = kept.overlapping(candidate)
+    if (spans.length === 0) {
+      kept.replace(index, 0, candidate)
+    } else {
+      lost.push(candidate)
     }
   }
   // A candidate that lost to something it wholly contains takes its place ("Bewick Road Surgery" over the street
   // "Bewick Road"): the longer span removes more, never less.
-  for (const candidate of ordered) {
-    if (kept.includes(candidate)) {
-      continue
-    }
-    const inside = kept.filter((other) => overlaps(candidate, other))
+  for (const candidate of lost) {
+    const { index, spans } = kept.overlapping(candidate)
     const length = candidate.end - candidate.start
-    const containsAll = inside.every(
+    const containsAll = spans.every(
       (other) => candidate.start <= other.start && other.end <= candidate.end && other.end - other.start < length
     )
-    if (inside.length > 0 && containsAll) {
-      for (const other of inside) {
-        kept.splice(kept.indexOf(other), 1)
-      }
-      kept.push(candidate)
+    if (spans.length > 0 && containsAll) {
+      kept.replace(index, spans.length, candidate)
     }
   }
-  return kept.sort((a, b) => a.start - b.start).map(({ type, start, end }) => ({ type, start, end }))
+  return kept.spans.map(({ type, start, end }) => ({ type, start, end }))
 }
 
 // In an address block — short lines with a street, a flat number or a postcode on them, or up to four lines below
@@ -73,11 +105,17 @@ const addressContext = (text: string, findings: Finding[]): Candidate[] => {
     }
   }
   const lineOf = (offset: number) => {
-    let line = 0
-    while (line + 1 < lineStarts.length && (lineStarts[line + 1] as number) <= offset) {
-      line++
+    let low = 0
+    let high = lineStarts.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >> 1
+      if ((lineStarts[middle] as number) <= offset) {
+        low = middle
+      } else {
+        high = middle - 1
+      }
     }
-    return line
+    return low
   }
   const lineLength = (line: number) =>
     ((lineStarts[line + 1] ?? text.length + 1) as number) - 1 - (lineStarts[line] as number)

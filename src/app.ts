@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
-import { type DestinationStream, destination } from 'pino'
+import { type DestinationStream, destination, pino } from 'pino'
 import type { Config } from './config/env.js'
 import type { Database } from './db/database.js'
 import { RequestLogController } from './http/log-controller.js'
@@ -38,12 +38,10 @@ export type BuildAppOptions = {
 
 /** Builds the whole service without listening: src/server.ts listens, tests inject. */
 export const buildApp = async (config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> => {
+  // Synchronous stdout: a line logged just before a crash or exit is written, not left in a buffer.
+  const logStream = options.logStream ?? destination({ dest: 1, sync: true })
   const app = Fastify({
-    // Synchronous stdout: a line logged just before a crash or exit is written, not left in a buffer.
-    logger: {
-      ...createLoggerOptions(config.logLevel),
-      stream: options.logStream ?? destination({ dest: 1, sync: true })
-    },
+    logger: { ...createLoggerOptions(config.logLevel), stream: logStream },
     // Request ids are random and never taken from a client header, which could carry anything into the logs.
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -61,7 +59,9 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   // JSON only: any other body type is answered 415 rather than reaching a route as a string.
   app.removeContentTypeParser('text/plain')
 
-  await app.register(errorHandlerPlugin)
+  await app.register(errorHandlerPlugin, {
+    anonymousLog: pino(createLoggerOptions(config.logLevel, { dateOnly: true }), logStream)
+  })
   await app.register(securityHeadersPlugin)
   await app.register(databasePlugin, { config, database: options.database })
   await app.register(loadSheddingPlugin, { config })

@@ -37,6 +37,15 @@ const zPostgresUrl = z
     { error: 'expected postgresql://user@host:port/database' }
   )
 
+const isAddressOrCidr = (entry: string) => {
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const version = isIP(address)
+  if (version === 0 || rest.length > 0) {
+    return false
+  }
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128))
+}
+
 /** "a, b ,c" → ["a", "b", "c"] */
 const zCommaList = z
   .string()
@@ -49,7 +58,7 @@ const zCommaList = z
   )
 
 // R31: the proxy must be named by address or CIDR; `true` or a hop count would let any client forge X-Forwarded-For.
-const zTrustProxy = zCommaList.refine((entries) => entries.every((entry) => isIP(entry.split('/')[0] ?? '') !== 0), {
+const zTrustProxy = zCommaList.refine((entries) => entries.every(isAddressOrCidr), {
   error: 'expected a comma-separated list of proxy IP addresses or CIDR ranges (never true or a hop count)'
 })
 
@@ -74,7 +83,9 @@ const zSecret = z
   .string()
   .trim()
   .transform((value) => (/^[0-9a-f]+$/i.test(value) && value.length % 2 === 0 ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64')))
-  .refine((bytes) => bytes.length >= 32, { error: 'expected at least 32 random bytes as base64 or hex (openssl rand -base64 32)' })
+  .refine((bytes) => bytes.length >= 32 && new Set(bytes).size >= 16, {
+    error: 'expected at least 32 random bytes as base64 or hex (openssl rand -base64 32)'
+  })
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),

@@ -39,9 +39,9 @@ const openPostgres = (url: string, poolMax: number): Database => {
   }
 }
 
-const openPglite = async (dataDir: string): Promise<Database> => {
+const openPglite = async (dataDir: string, options: OpenOptions): Promise<Database> => {
   await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o700 })
-  const release = await acquireLock(`${dataDir}.lock`)
+  const release = await acquireLock(dataDir, { waitMs: options.waitForLockMs })
   let client: PGlite
   try {
     client = await PGlite.create(dataDir)
@@ -67,5 +67,12 @@ const openPglite = async (dataDir: string): Promise<Database> => {
   }
 }
 
-export const openDatabase = (config: Config['database']): Promise<Database> =>
-  config.kind === 'postgres' ? Promise.resolve(openPostgres(config.url, config.poolMax)) : openPglite(config.dataDir)
+export type OpenOptions = {
+  /** Embedded database only: how long to wait for another process's lock (a server after a crash waits). */
+  waitForLockMs?: number
+}
+
+export const openDatabase = (config: Config['database'], options: OpenOptions = {}): Promise<Database> =>
+  config.kind === 'postgres'
+    ? Promise.resolve(openPostgres(config.url, config.poolMax))
+    : openPglite(config.dataDir, options)

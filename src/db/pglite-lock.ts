@@ -1,59 +1,57 @@
-import { open, readFile, rm } from 'node:fs/promises'
+import lockfile from 'proper-lockfile'
 
 /**
  * PGlite is PostgreSQL inside this process: two processes opening the same data directory would corrupt it.
- * A lock file holding the owner's pid keeps a second server, or the admin CLI, out while one is running.
+ * A lock (proper-lockfile: an atomically created directory whose mtime the holder refreshes) keeps a second
+ * server, or the admin CLI, out while one runs. A lock whose holder died goes stale after STALE_MS and is taken
+ * over; no process id is involved, so a reused pid (PID 1 in a container) cannot keep a dead lock alive.
  */
 
+const STALE_MS = 10_000
+
 export class DatabaseLockedError extends Error {
-  constructor (
-    readonly lockPath: string,
-    readonly ownerPid: number
-  ) {
+  constructor (readonly lockPath: string) {
     super(
-      `The embedded database is in use by process ${ownerPid} (a running Candid server or CLI). ` +
-        `Stop it first, or point DATABASE_URL at PostgreSQL. If no such process exists, delete ${lockPath}.`
+      'The embedded database is in use by another process (a running Candid server or CLI). ' +
+        `Stop it first, or point DATABASE_URL at PostgreSQL. (Lock: ${lockPath})`
     )
     this.name = 'DatabaseLockedError'
   }
 }
 
-const isAlive = (pid: number): boolean => {
+export type LockOptions = {
+  /**
+   * How long to wait for a lock held by someone else. A server restarting after a crash waits for the dead
+   * holder's lock to go stale; a CLI command fails at once.
+   */
+  waitMs?: number
+  /** Called if the lock is lost while held (its refresh failed): the holder must stop writing at once. */
+  onCompromised?: (error: Error) => void
+}
+
+/** Takes the lock on `dataDir` or throws DatabaseLockedError; resolves to a release function. */
+export const acquireLock = async (dataDir: string, options: LockOptions = {}): Promise<() => Promise<void>> => {
+  const lockPath = `${dataDir}.lock`
+  const waitMs = options.waitMs ?? 0
   try {
-    process.kill(pid, 0)
-    return true
+    return await lockfile.lock(dataDir, {
+      lockfilePath: lockPath,
+      realpath: false,
+      stale: STALE_MS,
+      retries: waitMs > 0 ? { retries: Math.ceil(waitMs / 500), minTimeout: 500, maxTimeout: 500, factor: 1 } : 0,
+      onCompromised:
+        options.onCompromised ??
+        ((error) => {
+          throw error
+        })
+    })
   } catch (error) {
-    // EPERM means the process exists but belongs to someone else: still alive.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** Takes the lock or throws DatabaseLockedError; a lock left by a dead process is taken over. */
-export const acquireLock = async (lockPath: string): Promise<() => Promise<void>> => {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lockPath, 'wx', 0o600)
-      await handle.writeFile(String(process.pid))
-      await handle.close()
-      let released = false
-
-      return async () => {
-        if (!released) {
-          released = true
-          await rm(lockPath, { force: true })
-        }
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw error
-      }
-      const ownerPid = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10)
-      if (Number.isInteger(ownerPid) && ownerPid > 0 && isAlive(ownerPid)) {
-        throw new DatabaseLockedError(lockPath, ownerPid)
-      }
-      await rm(lockPath, { force: true })
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new DatabaseLockedError(lockPath)
     }
+    throw error
   }
-
-  throw new Error(`Could not take the lock ${lockPath}`)
 }
+
+/** A server restarting after a crash waits this long for the dead holder's lock to go stale. */
+export const RESTART_WAIT_MS = STALE_MS + 2_000

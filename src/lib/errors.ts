@@ -23,7 +23,8 @@ export const ERROR_STATUS = {
 export type AppErrorCode = keyof typeof ERROR_STATUS
 
 /** What a client is told when the server fails: nothing about why. */
-export const GENERIC_INTERNAL_MESSAGE = 'Something went wrong on our side. Nothing you sent has been stored.'
+export const GENERIC_INTERNAL_MESSAGE =
+  'Something went wrong on our side. Please try again; a report sent again with the same page is never stored twice.'
 
 export type AppErrorOptions = {
   /** Extra response headers, e.g. Retry-After on 429 and 503. */

@@ -68,10 +68,13 @@ export const serializeError = (err: LoggableError) => {
   }
 }
 
-export const createLoggerOptions = (level: string): LoggerOptions => ({
+/** The UTC date only: for lines about anonymous routes, where an exact time could be matched to a rota. */
+export const dateOnlyTime = () => `,"time":"${new Date().toISOString().slice(0, 10)}"`
+
+export const createLoggerOptions = (level: string, { dateOnly = false } = {}): LoggerOptions => ({
   level,
   // UTC timestamps (ASVS 5.0 16.2.2); no hostname or pid, which say nothing useful and identify the machine.
-  timestamp: stdTimeFunctions.isoTime,
+  timestamp: dateOnly ? dateOnlyTime : stdTimeFunctions.isoTime,
   base: undefined,
   messageKey: 'msg',
   redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config/env.js'
 import { type Database, openDatabase } from '../db/database.js'
 import { migrateDatabase } from '../db/migrator.js'
+import { RESTART_WAIT_MS } from '../db/pglite-lock.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,7 +43,7 @@ export const assertDurable = async (db: Database): Promise<void> => {
 /** Opens the configured database, brings its schema up to date, and closes it when the app closes. */
 export default fp<DatabasePluginOptions>(
   async (app, { config, database }) => {
-    const db = database ?? (await openDatabase(config.database))
+    const db = database ?? (await openDatabase(config.database, { waitForLockMs: RESTART_WAIT_MS }))
     const isOwned = database === undefined
 
     try {

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
 import { AppError, codeForStatus, GENERIC_INTERNAL_MESSAGE, isAppError } from '../lib/errors.js'
@@ -67,12 +67,24 @@ export const prepareError = (request: FastifyRequest, reply: FastifyReply, appEr
 export const sendError = (request: FastifyRequest, reply: FastifyReply, appError: AppError) =>
   reply.send(prepareError(request, reply, appError))
 
-export default fp(
-  async (app) => {
+export type ErrorHandlerOptions = {
+  /**
+   * Where server errors on anonymous routes are logged: a logger stamping the date only, and given no request
+   * id or route, so that the line cannot say when someone tried to file a report.
+   */
+  anonymousLog?: Pick<FastifyBaseLogger, 'error'>
+}
+
+export default fp<ErrorHandlerOptions>(
+  async (app, { anonymousLog }) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const appError = toAppError(error)
       if (appError.statusCode >= 500 && appError.code !== 'SERVICE_UNAVAILABLE') {
-        request.log.error({ err: error, req: request }, 'request failed')
+        if (request.routeOptions.config.anonymous && anonymousLog) {
+          anonymousLog.error({ err: error }, 'an anonymous request failed')
+        } else {
+          request.log.error({ err: error, req: request }, 'request failed')
+        }
       } else {
         request.log.debug({ code: appError.code, status: appError.statusCode }, 'request refused')
       }

@@ -51,7 +51,7 @@ describe('npm run db:migrate / db:status', () => {
       const result = await runNode(DB_CLI, ['migrate'], testDb.env)
 
       expect(result.code).toBe(1)
-      expect(result.stderr).toMatch(/embedded database is in use by process \d+/)
+      expect(result.stderr).toMatch(/embedded database is in use by another process/)
       expect((await fetch(`http://127.0.0.1:${server.port}/health/ready`)).status).toBe(200)
     }
   )

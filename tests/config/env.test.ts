@@ -47,6 +47,12 @@ describe('loadConfig', () => {
     [{ MIGRATE_ON_START: 'perhaps' }, 'MIGRATE_ON_START'],
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '2' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/99' }, 'TRUST_PROXY'],
+    [{ SERVER_SECRET: 'c2hvcnQ=' }, 'SERVER_SECRET'],
+    [{ SERVER_SECRET: 'a'.repeat(64) }, 'SERVER_SECRET'],
+    [{ RATE_LIMIT_INTAKE_PER_10MIN: '0' }, 'RATE_LIMIT_INTAKE_PER_10MIN'],
+    [{ REGIONS: 'North East' }, 'REGIONS'],
+    [{ INIT_KEYS_ON_START: 'maybe' }, 'INIT_KEYS_ON_START'],
     [{ MAX_EVENT_LOOP_UTILIZATION: '1.5' }, 'MAX_EVENT_LOOP_UTILIZATION']
   ])('refuses %o, naming %s', (env, name) => {
     const issues = issuesOf(env)

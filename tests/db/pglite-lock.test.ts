@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -15,29 +15,43 @@ describe('embedded database lock', () => {
 
   it('keeps a second opener out while the first holds it, and lets it in after release', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'candid-lock-'))
-    const lockPath = path.join(dir, 'pglite.lock')
-    const release = await acquireLock(lockPath)
+    const dataDir = path.join(dir, 'pglite')
+    const release = await acquireLock(dataDir)
 
-    await expect(acquireLock(lockPath)).rejects.toThrow(DatabaseLockedError)
-    await expect(acquireLock(lockPath)).rejects.toThrow(/in use by process \d+/)
-    expect(await readFile(lockPath, 'utf8')).toBe(String(process.pid))
+    await expect(acquireLock(dataDir)).rejects.toThrow(DatabaseLockedError)
+    await expect(acquireLock(dataDir)).rejects.toThrow(/in use by another process/)
+    expect(existsSync(`${dataDir}.lock`)).toBe(true)
 
     await release()
-    const again = await acquireLock(lockPath)
+    expect(existsSync(`${dataDir}.lock`)).toBe(false)
+    const again = await acquireLock(dataDir)
     await again()
   })
 
-  it('takes over a lock left by a process that no longer exists', async () => {
+  it('takes over a lock its holder stopped refreshing (a crashed process), whatever its pid was', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'candid-lock-'))
-    const lockPath = path.join(dir, 'pglite.lock')
-    const child = spawn(process.execPath, ['-e', ''])
-    const deadPid = child.pid as number
-    await new Promise((resolve) => child.on('exit', resolve))
-    await writeFile(lockPath, String(deadPid))
+    const dataDir = path.join(dir, 'pglite')
+    await mkdir(`${dataDir}.lock`)
+    const longAgo = new Date(Date.now() - 60_000)
+    await utimes(`${dataDir}.lock`, longAgo, longAgo)
 
-    const release = await acquireLock(lockPath)
+    const release = await acquireLock(dataDir)
 
-    expect(await readFile(lockPath, 'utf8')).toBe(String(process.pid))
+    await expect(acquireLock(dataDir)).rejects.toThrow(DatabaseLockedError)
     await release()
+  })
+
+  it('lets only one of several processes racing for a stale lock have it', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'candid-lock-'))
+    const dataDir = path.join(dir, 'pglite')
+    await mkdir(`${dataDir}.lock`)
+    const longAgo = new Date(Date.now() - 60_000)
+    await utimes(`${dataDir}.lock`, longAgo, longAgo)
+
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => acquireLock(dataDir)))
+
+    const winners = results.filter((result) => result.status === 'fulfilled')
+    expect(winners).toHaveLength(1)
+    await (winners[0] as PromiseFulfilledResult<() => Promise<void>>).value()
   })
 })

@@ -32,14 +32,15 @@ describe('README and .env.example', () => {
 })
 
 describe('container files', () => {
-  it('Dockerfile: multi-stage, unprivileged, migrates then serves what the build produces', () => {
+  it('Dockerfile: multi-stage, unprivileged, serves what the build produces (the server migrates first)', () => {
     const dockerfile = read('Dockerfile')
     const stages = dockerfile.match(/^FROM /gm) ?? []
     const copies = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => (m[1] as string).split(' '))
 
     expect(stages.length).toBeGreaterThanOrEqual(2)
     expect(dockerfile).toMatch(/^USER node$/m)
-    expect(dockerfile).toMatch(/^CMD .*node dist\/cli\/db\.js migrate && exec node dist\/server\.js/m)
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/server\.js"\]$/m)
+    expect(dockerfile).toMatch(/INIT_KEYS_ON_START=false/)
     expect(dockerfile).toMatch(/^HEALTHCHECK [^\n]*\\\n\s+CMD .*\/health\/ready/m)
     expect(existsSync(new URL('../../src/cli/db.ts', import.meta.url))).toBe(true)
     expect(existsSync(new URL('../../src/server.ts', import.meta.url))).toBe(true)

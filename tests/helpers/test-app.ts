@@ -27,7 +27,16 @@ export type TestAppOptions = {
 /** The real app, built by the same factory as production, on a fresh database of this run's kind. */
 export const createTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
   const database = await createTestDatabase({ migrated: options.migrated ?? true })
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug', ...database.env, ...options.env })
+  // Tests share one event loop with vitest, so load shedding would trip on the test runner's own work: it is off
+  // unless a test turns it on (tests/http/load-shedding.test.ts does).
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    MAX_EVENT_LOOP_UTILIZATION: '1',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...database.env,
+    ...options.env
+  })
   const logs = new LogCapture()
   let app: FastifyInstance
   let recoveryKey: string | undefined

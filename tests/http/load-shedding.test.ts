@@ -14,7 +14,7 @@ describe('load shedding (R36)', () => {
   let t: TestApp
   beforeAll(async () => {
     // Utilisation is left out so that only the event-loop delay can trip the limit.
-    t = await createTestApp({ env: { MAX_EVENT_LOOP_UTILIZATION: '1' } })
+    t = await createTestApp({ env: { MAX_EVENT_LOOP_UTILIZATION: '1', MAX_EVENT_LOOP_DELAY_MS: '1000' } })
   })
   afterAll(() => t.close())
 

@@ -101,3 +101,28 @@ describe('logs carry no client metadata', () => {
     expect(t.logs.lines.slice(before)).toEqual([])
   })
 })
+
+describe('a server error on an anonymous route', () => {
+  it('is logged with the date only, and without request id or route', async () => {
+    const t = await createTestApp({
+      extend: (app) => {
+        app.post('/test/anonymous-boom', { config: { anonymous: true } }, async () => {
+          throw new Error('probe failure on an anonymous route')
+        })
+      }
+    })
+    try {
+      const res = await t.app.inject({ method: 'POST', url: '/test/anonymous-boom', payload: {} })
+      const line = t.logs.records().find((record) => record.msg === 'an anonymous request failed')
+
+      expect(res.statusCode).toBe(500)
+      expect(line).toBeDefined()
+      expect(line?.time).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+      expect(line).not.toHaveProperty('reqId')
+      expect(line).not.toHaveProperty('req')
+      expect(JSON.stringify(line)).toContain('probe failure')
+    } finally {
+      await t.close()
+    }
+  })
+})

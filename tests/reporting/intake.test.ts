@@ -119,6 +119,28 @@ describe('POST /api/v1/reports', () => {
     expect(await countReports()).toBe(before + 1)
   })
 
+  it('matches replays on the report as stored: bodies differing only in what redaction removes are the same', async () => {
+    const key = newIdempotencyKey()
+    const first = await postReport(t.app, reportBody({ narrative: 'The NHS number 943 476 5919 was on the wrong letter.' }), {
+      'idempotency-key': key
+    })
+    const retyped = await postReport(t.app, reportBody({ narrative: 'The NHS number 401 023 2137 was on the wrong letter.' }), {
+      'idempotency-key': key
+    })
+
+    expect(first.statusCode).toBe(201)
+    expect(retyped.statusCode).toBe(201)
+    expect(retyped.json().receipt).toBe(first.json().receipt)
+  })
+
+  it('keeps findings pointing into the narrative exactly as sent, leading spaces included', async () => {
+    const narrative = '   Mrs Okafor rang about the wrong letter again on Monday.'
+    const res = await postReport(t.app, reportBody({ narrative }))
+
+    const [finding] = res.json().findings
+    expect(narrative.slice(finding.start, finding.end)).toBe('Okafor')
+  })
+
   it('refuses a malformed Idempotency-Key with 400', async () => {
     const res = await postReport(t.app, reportBody(), { 'idempotency-key': 'short' })
 

@@ -13,7 +13,7 @@ class SpanSet {
   readonly spans: Candidate[] = []
 
   /** Index of the first span that ends after `start`. */
-  private firstEndingAfter(start: number): number {
+  private firstEndingAfter (start: number): number {
     let low = 0
     let high = this.spans.length
     while (low < high) {
@@ -27,7 +27,7 @@ class SpanSet {
     return low
   }
 
-  overlapping(candidate: Finding): { index: number; spans: Candidate[] } {
+  overlapping (candidate: Finding): { index: number; spans: Candidate[] } {
     const index = this.firstEndingAfter(candidate.start)
     let last = index
     while (last < this.spans.length && (this.spans[last] as Candidate).start < candidate.end) {
@@ -36,7 +36,7 @@ class SpanSet {
     return { index, spans: this.spans.slice(index, last) }
   }
 
-  replace(index: number, count: number, candidate: Candidate) {
+  replace (index: number, count: number, candidate: Candidate) {
     this.spans.splice(index, count, candidate)
   }
 }

@@ -4,7 +4,8 @@ import { ZErrorResponse } from '../../lib/http-schemas.js'
 /** What a reporter is told: where the report stands, never who is looking at it or what else it was merged with. */
 export const REPORTER_STATUSES = ['received', 'in_review', 'reviewed', 'closed', 'withdrawn'] as const
 
-export const ZReceiptParams = z.object({ receipt: z.string().max(64) }).strict()
+// No length limit here: anything that is not a receipt gets the same 404 (past 100 characters, Fastify's router's).
+export const ZReceiptParams = z.object({ receipt: z.string() }).strict()
 
 export const ZReceiptResponse = z.object({ status: z.enum(REPORTER_STATUSES) }).strict()
 

@@ -31,11 +31,11 @@ export const buildCreateReportBody = (regions: readonly string[]) =>
   z
     .object({
       eventClass: z.enum(EVENT_CLASSES),
+      // Not trimmed: the findings' offsets must point into the text exactly as sent.
       narrative: z
         .string()
-        .trim()
-        .min(20, { error: 'write at least 20 characters' })
-        .max(NARRATIVE_MAX, { error: 'write at most 10,000 characters' }),
+        .max(NARRATIVE_MAX, { error: 'write at most 10,000 characters' })
+        .refine((text) => text.trim().length >= 20, { error: 'write at least 20 characters' }),
       detection: z.enum(DETECTIONS),
       setting: z.enum(SETTINGS),
       region: z.enum(regions as [string, ...string[]]),
@@ -63,7 +63,10 @@ export type TCreateReportResponse = z.infer<typeof ZCreateReportResponse>
 export const ZIdempotencyHeaders = z.looseObject({
   'idempotency-key': z
     .string()
-    .regex(/^[A-Za-z0-9_-]{16,128}$/, { error: 'expected 16–128 letters, digits, - or _ (a UUID v4 will do)' })
+    // At least 128 bits if random: a UUID, or 22+ base64url characters.
+    .regex(/^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9_-]{22,128})$/, {
+      error: 'expected a random UUID, or 22–128 letters, digits, - or _'
+    })
     .optional()
     .describe('send the same random key when retrying: the report is stored once and the first answer replayed')
 })

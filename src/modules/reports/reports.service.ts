@@ -62,6 +62,9 @@ export const createReportsService = ({ repository, keys, clock = () => new Date(
       const response: TCreateReportResponse = { receipt, redacted, findings }
       const today = toDateOnly(clock())
       const { narrative: _narrative, occurredMonth, ...fields } = body
+      // The request a replay must match is the one as stored: with the redacted narrative. A MAC over the original
+      // text would let whoever holds the database and the key test guesses of what was removed.
+      const asStored = { ...body, narrative: redacted }
 
       try {
         await repository.createReport(
@@ -79,7 +82,7 @@ export const createReportsService = ({ repository, keys, clock = () => new Date(
           idempotencyKey
             ? {
                 keyHash: idempotency.keyHash(idempotencyKey),
-                requestMac: idempotency.requestMac(idempotencyKey, body),
+                requestMac: idempotency.requestMac(idempotencyKey, asStored),
                 response: idempotency.sealResponse(idempotencyKey, response),
                 createdOn: today
               }
@@ -88,7 +91,7 @@ export const createReportsService = ({ repository, keys, clock = () => new Date(
       } catch (error) {
         if (error instanceof IdempotencyKeyTaken && idempotencyKey) {
           // A request with this key was stored before (or committed first): answer as it did, or 422 if different.
-          const earlier = await replay(idempotency, idempotencyKey, body)
+          const earlier = await replay(idempotency, idempotencyKey, asStored)
           if (earlier) {
             return earlier
           }

@@ -123,7 +123,12 @@ describe('redaction: examples', () => {
     ['Mrs Okafor rang about Jayden (7)', 'Mrs [NAME] rang about [NAME] ([AGE])'],
     ['Will said mum Rose had not been seen', '[NAME] said mum [NAME] had not been seen'],
     ["the head at St Aidan's Primary School called", 'the head at [ORG] called'],
-    ['see https://example.org/case/1', 'see [URL]']
+    ['see https://example.org/case/1', 'see [URL]'],
+    ['the Smith family, and later Smith rang', 'the [NAME] family, and later [NAME] rang'],
+    ['April told her teacher on Monday', '[NAME] told her teacher on Monday'],
+    ['she is 15 y/o, her brother is aged fifteen', 'she is [AGE] y/o, her brother is aged [AGE]'],
+    ['messages from @kaylaxo about a car AB12 CDE', 'messages from [HANDLE] about a car [CASE_REF]'],
+    ['they live in NE6, seen on 12/3', 'they live in [POSTCODE], seen on [DATE]']
   ])('%s', (input, expected) => {
     expect(redact(input).redacted).toBe(expected)
   })
@@ -133,7 +138,8 @@ describe('redaction: examples', () => {
       'The Section 47 enquiry and s.17 assessment went to the ICPC in March after the MASH and LADO were told. ' +
       'PLO letters are on Mosaic and Liquidlogic; Ofsted noticed. Mum told the health visitor on Monday that the ' +
       'Child Protection Conference and the Family Court hearing were three weeks apart, after six months of CAMHS ' +
-      'waiting. The Team Manager, the GP and the police agreed at the strategy meeting.'
+      'waiting. The Team Manager, the GP and the police agreed at the strategy meeting. She was 5 minutes late ' +
+      'for Court, and the S47 and s17 letters took 1/2 hour.'
 
     expect(redact(text)).toEqual({ redacted: text, findings: [] })
   })

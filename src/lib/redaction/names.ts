@@ -89,6 +89,12 @@ const isNameIs = (tokens: Token[], index: number) => {
 const judge = (tokens: Token[], index: number): Verdict => {
   const token = tokens[index] as Token
   const previous = tokens[index - 1]
+  const next = tokens[index + 1]
+  // "April told me", "Christian said": a kept word (a month, a faith) that is also a first name, before a
+  // reporting verb, is a person.
+  if (token.isCapitalised && FIRST_NAMES.has(token.lower) && next !== undefined && NAME_VERBS.has(next.lower)) {
+    return 'name'
+  }
   if (token.text.length < 2 || isKept(token) || (isAcronym(token) && !isKnownName(token.lower))) {
     return 'no'
   }
@@ -116,10 +122,14 @@ const judge = (tokens: Token[], index: number): Verdict => {
     return previous && PLACE_CUES.has(previous.lower) ? 'place' : token.isAllCaps && token.text.length >= 6 ? 'place' : 'name'
   }
   if (FIRST_NAMES.has(token.lower)) {
-    // Rose, Will, Grace, Mark: a name when capitalised mid-sentence, or when a reporting verb follows ("Will
-    // said", "Precious told"); otherwise, at a sentence start, ask the tagger.
-    const next = tokens[index + 1]
-    return !token.isSentenceStart || (next !== undefined && NAME_VERBS.has(next.lower)) ? 'name' : 'ambiguous'
+    // Rose, Will, Grace, Mark: a name when capitalised mid-sentence; at a sentence start, ask the tagger.
+    return token.isSentenceStart ? 'ambiguous' : 'name'
+  }
+  // "the Smith family", "…and then Smith rang": a surname that is also a word, capitalised on its own mid-sentence
+  // (not inside a Title Case phrase such as "Family Court", which the neighbouring capitals show).
+  const isAlone = !previous?.isCapitalised && !next?.isCapitalised
+  if (SURNAMES.has(token.lower) && !token.isSentenceStart && isAlone) {
+    return 'name'
   }
   return 'no'
 }

@@ -151,11 +151,24 @@ const AGE_PATTERNS = [
   new RegExp(`\\(\\s?(${CHILD_AGE})\\s?(?:yrs?|years?|y)?\\s?\\)`, 'gi')
 ]
 
+// "15 y/o", "Age: 14", "she is 16", "aged fifteen": more ways practitioners write a child's age.
+const NUMBER_WORDS = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen'
+const MORE_AGES = [
+  new RegExp(`\\b(${CHILD_AGE}) ?y/o\\b`, 'gi'),
+  new RegExp(`\\bage:? (${CHILD_AGE})\\b`, 'gi'),
+  new RegExp(
+    `\\b(?:she|he|they)(?: is|'s| was| are| were) (${CHILD_AGE})\\b(?![.,]\\d| ?(?:%|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times?|pm|am|o'clock|visits?|calls?))`,
+    'gi'
+  ),
+  new RegExp(`\\baged? (${NUMBER_WORDS})\\b`, 'gi'),
+  new RegExp(`\\b(${NUMBER_WORDS})[ -]years?[ -]old\\b`, 'gi')
+]
+
 // "aged 2, 4 and 7": every age in the list.
 const AGE_LIST = new RegExp(`\\baged? ((?:${CHILD_AGE}, ){1,6}${CHILD_AGE},? (?:and|&) ${CHILD_AGE})\\b`, 'gi')
 
 const ages: Recogniser = (text) => {
-  const found = AGE_PATTERNS.flatMap((pattern) => matches(text, pattern, 'AGE', 1))
+  const found = [...AGE_PATTERNS, ...MORE_AGES].flatMap((pattern) => matches(text, pattern, 'AGE', 1))
   for (const list of matches(text, AGE_LIST, 'AGE', 1)) {
     for (const age of text.slice(list.start, list.end).matchAll(/\d+/g)) {
       const start = list.start + (age.index ?? 0)
@@ -294,7 +307,25 @@ const organisations: Recogniser = (text) =>
     return TEAM_SUFFIX.test(words.join(' ')) ? nameWords.some((word) => !TEAM_KIND_WORDS.has(word)) : true
   })
 
+// Social media handles: "@kaylaxo".
+const HANDLE = /(?<![\w@.])@[A-Za-z0-9_.]{2,30}\b/g
+// UK vehicle registrations since 2001, in capitals: "AB12 CDE".
+const VEHICLE = /\b[A-HJ-PR-Y][A-HJ-PR-Y]\d{2} ?[A-HJ-PR-Z]{3}\b/g
+// A postcode district named as a place: "lives in NE6", "the DH1 area" (never "S47" or "s17": those are law).
+const DISTRICT = /\b(?:in|at|from|near|around|postcode|to)\s((?![Ss]\d)[A-PR-UWYZ][A-HK-Y]?\d{1,2}[A-Z]?)\b|\b((?![Ss]\d)[A-PR-UWYZ][A-HK-Y]?\d{1,2}[A-Z]?) area\b/g
+// A day and month in figures, after a word that makes it a date: "on 12/3", "dated 4.11".
+const SHORT_DATE = /\b(?:on|dated|by|from|until|till|since|before|after)\s((?:[12]\d|3[01]|0?[1-9])[/.](?:1[0-2]|0?[1-9]))(?![/.]?\d)/gi
+
+const districts: Recogniser = (text) => [
+  ...matches(text, DISTRICT, 'POSTCODE', 1),
+  ...matches(text, DISTRICT, 'POSTCODE', 2)
+]
+
 export const STRUCTURED_RECOGNISERS: readonly Recogniser[] = [
+  (text) => matches(text, HANDLE, 'HANDLE'),
+  (text) => matches(text, VEHICLE, 'CASE_REF'),
+  districts,
+  (text) => matches(text, SHORT_DATE, 'DATE', 1),
   (text) => matches(text, EMAIL, 'EMAIL'),
   (text) => matches(text, URL_PATTERN, 'URL'),
   nhsNumbers,

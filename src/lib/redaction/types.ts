@@ -4,6 +4,7 @@ export const IDENTIFIER_TYPES = [
   'EMAIL',
   'PHONE',
   'URL',
+  'HANDLE',
   'POSTCODE',
   'ADDRESS',
   'PLACE',

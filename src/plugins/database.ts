@@ -7,6 +7,8 @@ import { RESTART_WAIT_MS } from '../db/pglite-lock.js'
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database
+    /** Whether the database's durability settings have been checked and found on (R33). */
+    isDatabaseDurable(): boolean
   }
 }
 
@@ -18,9 +20,22 @@ export type DatabasePluginOptions = {
 
 const DURABILITY_SETTINGS = ['fsync', 'synchronous_commit', 'full_page_writes'] as const
 
+export class NotDurableError extends Error {
+  constructor (readonly settings: string[]) {
+    super(
+      `PostgreSQL has ${settings.join(', ')} off: committed reports could be lost in a crash. ` +
+        `Turn ${settings.length > 1 ? 'them' : 'it'} on.`
+    )
+    this.name = 'NotDurableError'
+  }
+}
+
+const RECHECK_MS = 5000
+
 /**
  * R33: a 201 promises the report is on disk. PostgreSQL with any of these off can lose committed transactions in
- * a crash, so Candid refuses to start on it rather than make that promise falsely.
+ * a crash, so Candid refuses to run on it rather than make that promise falsely. Throws NotDurableError; any
+ * other error means the database could not be asked.
  */
 export const assertDurable = async (db: Database): Promise<void> => {
   if (db.kind !== 'postgres') {
@@ -34,9 +49,7 @@ export const assertDurable = async (db: Database): Promise<void> => {
     }
   }
   if (off.length > 0) {
-    throw new Error(
-      `PostgreSQL has ${off.join(', ')} off: committed reports could be lost in a crash. Turn ${off.length > 1 ? 'them' : 'it'} on.`
-    )
+    throw new NotDurableError(off)
   }
 }
 
@@ -46,14 +59,37 @@ export default fp<DatabasePluginOptions>(
     const db = database ?? (await openDatabase(config.database, { waitForLockMs: RESTART_WAIT_MS }))
     const isOwned = database === undefined
 
+    // Settings found off stop the start. A database that cannot be asked yet stops it only if we must migrate
+    // now; otherwise the check is retried and readiness waits for it.
+    let isDurable = false
+    let recheck: NodeJS.Timeout | undefined
     try {
       await assertDurable(db)
+      isDurable = true
     } catch (error) {
-      if (isOwned) {
-        await db.close()
+      if (error instanceof NotDurableError || config.migrateOnStart) {
+        if (isOwned) {
+          await db.close()
+        }
+        throw error
       }
-      throw error
+      app.log.warn({ err: error }, 'database durability not checked yet; retrying')
+      recheck = setInterval(() => {
+        assertDurable(db).then(
+          () => {
+            isDurable = true
+            clearInterval(recheck)
+          },
+          (failure: unknown) => {
+            if (failure instanceof NotDurableError) {
+              app.log.error({ err: failure }, 'refusing to serve: the database is not durable')
+              clearInterval(recheck)
+            }
+          }
+        )
+      }, RECHECK_MS).unref()
     }
+    app.decorate('isDatabaseDurable', () => isDurable)
 
     if (config.migrateOnStart) {
       try {
@@ -69,6 +105,7 @@ export default fp<DatabasePluginOptions>(
 
     app.decorate('db', db)
     app.addHook('onClose', async () => {
+      clearInterval(recheck)
       if (isOwned) {
         await db.close()
         app.log.info({ database: db.kind }, 'database closed')

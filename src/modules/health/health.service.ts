@@ -6,6 +6,7 @@ import type { KeyRing } from '../../plugins/crypto.js'
 export type HealthServiceDeps = {
   db: Pick<Database, 'prisma' | 'ping'>
   keys: Pick<KeyRing, 'isReady'>
+  isDatabaseDurable: () => boolean
   /** Migration folders shipped with this build, read once at start. */
   expectedMigrations: readonly string[]
 }
@@ -13,7 +14,7 @@ export type HealthServiceDeps = {
 const notReady = (message: string, cause?: unknown) =>
   new AppError('SERVICE_UNAVAILABLE', message, { headers: { 'Retry-After': '5' }, cause })
 
-export const createHealthService = ({ db, keys, expectedMigrations }: HealthServiceDeps) => ({
+export const createHealthService = ({ db, keys, isDatabaseDurable, expectedMigrations }: HealthServiceDeps) => ({
   /** Throws SERVICE_UNAVAILABLE unless the database answers and holds every migration of this build. */
   assertReady: async (): Promise<void> => {
     try {
@@ -29,6 +30,9 @@ export const createHealthService = ({ db, keys, expectedMigrations }: HealthServ
     }
     if (state.pending.length > 0) {
       throw notReady(`${state.pending.length} database migration(s) are not applied yet.`)
+    }
+    if (!isDatabaseDurable()) {
+      throw notReady('The database durability settings (fsync, synchronous_commit) are not verified.')
     }
     if (!keys.isReady()) {
       throw notReady('The service keys are not loaded yet.')

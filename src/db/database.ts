@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
+import pg from 'pg'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import type { Config } from '../config/env.js'
 import { PrismaClient } from '../generated/prisma/client.js'
@@ -20,13 +21,17 @@ export type Database = {
   migrationAdapter(): MigrationAdapter
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
+  /**
+   * One parameterised statement straight on the driver, bypassing Prisma's query engine: for the intake's hot
+   * INSERT only, where that engine was a third of the request's CPU. Resolves to the number of rows affected.
+   */
+  execute(text: string, values: unknown[]): Promise<number>
   close(): Promise<void>
 }
 
 const openPostgres = (url: string, poolMax: number): Database => {
-  const prisma = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, max: poolMax, application_name: 'candid' })
-  })
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, application_name: 'candid' })
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
 
   return {
     kind: 'postgres',
@@ -35,7 +40,11 @@ const openPostgres = (url: string, poolMax: number): Database => {
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`
     },
-    close: () => prisma.$disconnect()
+    execute: async (text, values) => (await pool.query(text, values)).rowCount ?? 0,
+    close: async () => {
+      await prisma.$disconnect()
+      await pool.end()
+    }
   }
 }
 
@@ -58,6 +67,7 @@ const openPglite = async (dataDir: string, options: OpenOptions): Promise<Databa
     ping: async () => {
       await client.query('SELECT 1')
     },
+    execute: async (text, values) => (await client.query(text, values)).affectedRows ?? 0,
     close: async () => {
       await prisma.$disconnect()
       // Closing PGlite checkpoints it, so the next start needs no recovery; only then may another process open it.

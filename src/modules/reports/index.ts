@@ -10,7 +10,7 @@ const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
 
 /** POST /api/v1/reports: anonymous intake. */
 export const reportsModule: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
-  const repository = createReportsRepository(app.db.prisma)
+  const repository = createReportsRepository(app.db)
   const service = createReportsService({ repository, keys: app.keys })
 
   // Replay records are kept for a day (R34): drop older ones hourly, and once at start.

@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
+import type { Database } from '../../db/database.js'
 import type { TCreateReportBody } from './reports.schemas.js'
 
 export type NewReport = Omit<TCreateReportBody, 'narrative' | 'occurredMonth'> & {
@@ -19,50 +19,72 @@ export class IdempotencyKeyTaken extends Error {}
 // libsodium's buffers are typed on ArrayBufferLike, Prisma's Bytes on ArrayBuffer; they are plain ArrayBuffers.
 const bytes = (value: Uint8Array) => value as Uint8Array<ArrayBuffer>
 
-export const createReportsRepository = (prisma: PrismaClient) => ({
+const REPORT_COLUMNS = `id, event_class, detection, setting, region, occurred_month, handover, consent_to_publish,
+  received_on, receipt_hash, narrative_ciphertext, narrative_sealed_key, key_version, cipher_version`
+const REPORT_VALUES = `$1::uuid, $2::event_class, $3::detection, $4::setting, $5, $6::date, $7, $8, $9::date, $10, $11,
+  $12, $13, $14`
+const INSERT_REPORT = `INSERT INTO report (${REPORT_COLUMNS}) VALUES (${REPORT_VALUES})`
+const INSERT_REPORT_WITH_REPLAY = `
+  WITH replay AS (
+    INSERT INTO idempotency_record (key_hash, request_mac, response, created_on)
+    VALUES ($15, $16, $17, $18::date)
+    ON CONFLICT (key_hash) DO NOTHING
+    RETURNING key_hash
+  )
+  INSERT INTO report (${REPORT_COLUMNS}) SELECT ${REPORT_VALUES} WHERE EXISTS (SELECT 1 FROM replay)`
+
+const dateOnly = (date: Date) => date.toISOString().slice(0, 10)
+
+export const createReportsRepository = (db: Pick<Database, 'prisma' | 'execute'>) => ({
   /**
    * Stores a report and, when the request carried an Idempotency-Key, its replay record, in ONE statement: the
    * report row is inserted only if the key was new, so a report is never stored twice nor without its key, and
    * a new report costs a single round trip (and one commit) to the database. Resolves only after COMMIT.
    * Throws IdempotencyKeyTaken when the key was already used; the caller then replays or refuses.
+   * (The one query of the service that goes straight to the driver: see Database.execute.)
    */
   createReport: async (report: NewReport, idempotency?: IdempotencyEntry): Promise<void> => {
-    const values = Prisma.sql`
-      ${report.id}::uuid, ${report.eventClass}::event_class, ${report.detection}::detection,
-      ${report.setting}::setting, ${report.region}, ${report.occurredMonth}::date, ${report.handover},
-      ${report.consentToPublish}, ${report.receivedOn}::date, ${bytes(report.receiptHash)},
-      ${bytes(report.narrativeCiphertext)}, ${bytes(report.narrativeSealedKey)}, ${report.keyVersion},
-      ${report.cipherVersion}`
-    const columns = Prisma.sql`(id, event_class, detection, setting, region, occurred_month, handover,
-      consent_to_publish, received_on, receipt_hash, narrative_ciphertext, narrative_sealed_key, key_version,
-      cipher_version)`
+    const values: unknown[] = [
+      report.id,
+      report.eventClass,
+      report.detection,
+      report.setting,
+      report.region,
+      dateOnly(report.occurredMonth),
+      report.handover,
+      report.consentToPublish,
+      dateOnly(report.receivedOn),
+      report.receiptHash,
+      report.narrativeCiphertext,
+      report.narrativeSealedKey,
+      report.keyVersion,
+      report.cipherVersion
+    ]
     if (!idempotency) {
-      await prisma.$executeRaw`INSERT INTO report ${columns} VALUES (${values})`
+      await db.execute(INSERT_REPORT, values)
       return
     }
-    const inserted = await prisma.$executeRaw`
-      WITH replay AS (
-        INSERT INTO idempotency_record (key_hash, request_mac, response, created_on)
-        VALUES (${bytes(idempotency.keyHash)}, ${bytes(idempotency.requestMac)}, ${bytes(idempotency.response)},
-                ${idempotency.createdOn}::date)
-        ON CONFLICT (key_hash) DO NOTHING
-        RETURNING key_hash
-      )
-      INSERT INTO report ${columns} SELECT ${values} WHERE EXISTS (SELECT 1 FROM replay)`
+    const inserted = await db.execute(INSERT_REPORT_WITH_REPLAY, [
+      ...values,
+      idempotency.keyHash,
+      idempotency.requestMac,
+      idempotency.response,
+      dateOnly(idempotency.createdOn)
+    ])
     if (inserted === 0) {
       throw new IdempotencyKeyTaken()
     }
   },
 
   findIdempotencyEntry: (keyHash: Uint8Array) =>
-    prisma.idempotencyRecord.findUnique({
+    db.prisma.idempotencyRecord.findUnique({
       where: { keyHash: bytes(keyHash) },
       select: { requestMac: true, response: true }
     }),
 
   /** Replays are kept a day: entries created before `before` go. */
   deleteIdempotencyEntriesBefore: (before: Date) =>
-    prisma.idempotencyRecord.deleteMany({ where: { createdOn: { lt: before } } })
+    db.prisma.idempotencyRecord.deleteMany({ where: { createdOn: { lt: before } } })
 })
 
 export type ReportsRepository = ReturnType<typeof createReportsRepository>

@@ -66,7 +66,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(databasePlugin, { config, database: options.database })
   await app.register(loadSheddingPlugin, { config })
   await app.register(cryptoPlugin, { config, onRecoveryKey: options.onRecoveryKey })
-  await app.register(anonymousRateLimitPlugin)
+  await app.register(anonymousRateLimitPlugin, { config })
   await app.register(openapiPlugin, { version })
 
   await app.register(healthModule)

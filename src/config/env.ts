@@ -110,7 +110,12 @@ const ZEnv = z.object({
   REGIONS: zRegions.optional(),
   RATE_LIMIT_INTAKE_PER_10MIN: zInteger(1, 1_000_000_000).default(10),
   RATE_LIMIT_PREVIEW_PER_MIN: zInteger(1, 1_000_000_000).default(60),
-  RATE_LIMIT_RECEIPT_PER_MIN: zInteger(1, 1_000_000_000).default(30)
+  RATE_LIMIT_RECEIPT_PER_MIN: zInteger(1, 1_000_000_000).default(30),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\/\S+$/, { error: 'expected redis://host:port or rediss://…' })
+    .optional()
 })
 
 export type TEnv = z.input<typeof ZEnv>
@@ -133,6 +138,8 @@ export type Config = Readonly<{
   serverSecret: Uint8Array | undefined
   regions: readonly string[]
   rateLimits: Readonly<{ intakePer10Min: number; previewPerMin: number; receiptPerMin: number }>
+  /** Share rate-limit counters between instances through this Redis (keys are HMACs, kept minutes). */
+  redisUrl: string | undefined
 }>
 
 export class ConfigError extends Error {
@@ -148,7 +155,16 @@ export class ConfigError extends Error {
  */
 export const loadConfig = (source: Record<string, string | undefined> = process.env): Config => {
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''))
-  const parsed = ZEnv.safeParse(present)
+  const parsed = ZEnv.superRefine((env, context) => {
+    // Shared limits need the same daily key on every instance, and it must not be derivable from the database.
+    if (env.REDIS_URL && !env.SERVER_SECRET) {
+      context.addIssue({
+        code: 'custom',
+        path: ['REDIS_URL'],
+        message: 'needs SERVER_SECRET set too: instances share rate-limit keys derived from it'
+      })
+    }
+  }).safeParse(present)
 
   if (!parsed.success) {
     throw new ConfigError(
@@ -191,7 +207,8 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
       intakePer10Min: env.RATE_LIMIT_INTAKE_PER_10MIN,
       previewPerMin: env.RATE_LIMIT_PREVIEW_PER_MIN,
       receiptPerMin: env.RATE_LIMIT_RECEIPT_PER_MIN
-    })
+    }),
+    redisUrl: env.REDIS_URL
   })
 }
 

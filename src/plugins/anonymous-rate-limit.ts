@@ -1,19 +1,33 @@
-import rateLimit from '@fastify/rate-limit'
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import fp from 'fastify-plugin'
-import { normalizeIP } from '@fastify/rate-limit'
-import { createAddressKeyer } from '../lib/address-key.js'
+import { Redis } from 'ioredis'
+import type { Config } from '../config/env.js'
+import { createAddressKeyer, sharedDailyKey } from '../lib/address-key.js'
 import { AppError } from '../lib/errors.js'
 
 /**
  * Per-client limits for the anonymous routes, each route naming its own `config.rateLimit`. Clients are told
- * apart by a daily-rotated HMAC of their address (src/lib/address-key.ts), never by the address itself; the
- * counters live in this process's memory.
+ * apart by a daily-rotated HMAC of their address (src/lib/address-key.ts), never by the address itself. Counters
+ * live in this process's memory, or in Redis (REDIS_URL) so that several instances count together; if Redis
+ * cannot be reached, requests are let through rather than refused: a report matters more than a limit.
  */
-export default fp(
-  async (app) => {
-    const keyFor = createAddressKeyer()
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const redis = config.redisUrl
+      ? new Redis(config.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false })
+      : undefined
+    const keyFor = createAddressKeyer(
+      redis && config.serverSecret ? { keyForDay: sharedDailyKey(config.serverSecret) } : {}
+    )
+    if (redis) {
+      redis.on('error', (error: Error) => app.log.warn({ err: error }, 'rate-limit store unavailable'))
+      app.addHook('onClose', async () => {
+        await redis.quit().catch(() => redis.disconnect())
+      })
+    }
     await app.register(rateLimit, {
       global: false,
+      ...(redis ? { redis, nameSpace: 'candid-rl:', skipOnError: true } : {}),
       keyGenerator: (request) => keyFor(normalizeIP(request.ip, 64)),
       errorResponseBuilder: (_request, context) =>
         new AppError('RATE_LIMITED', `Too many requests. Please wait ${context.after} and try again.`, {

@@ -53,6 +53,8 @@ describe('loadConfig', () => {
     [{ RATE_LIMIT_INTAKE_PER_10MIN: '0' }, 'RATE_LIMIT_INTAKE_PER_10MIN'],
     [{ REGIONS: 'North East' }, 'REGIONS'],
     [{ INIT_KEYS_ON_START: 'maybe' }, 'INIT_KEYS_ON_START'],
+    [{ REDIS_URL: 'http://cache:6379', SERVER_SECRET: Buffer.from([...Array(32).keys()]).toString('base64') }, 'REDIS_URL'],
+    [{ REDIS_URL: 'redis://cache:6379' }, 'REDIS_URL'],
     [{ MAX_EVENT_LOOP_UTILIZATION: '1.5' }, 'MAX_EVENT_LOOP_UTILIZATION']
   ])('refuses %o, naming %s', (env, name) => {
     const issues = issuesOf(env)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createAddressKeyer } from '../../src/lib/address-key.js'
+import { createAddressKeyer, sharedDailyKey } from '../../src/lib/address-key.js'
 
 describe('rate-limit keys (R4)', () => {
   it('never contain the address, are stable within a day and change at the day boundary', () => {
@@ -15,5 +15,19 @@ describe('rate-limit keys (R4)', () => {
 
     now += 2 * 60 * 1000
     expect(keyFor(address)).not.toBe(first)
+  })
+
+  it('agree between instances sharing a secret, and still change every day', () => {
+    let now = Date.UTC(2026, 10, 21, 12)
+    const secret = new Uint8Array(32).fill(7)
+    const instanceA = createAddressKeyer({ now: () => now, keyForDay: sharedDailyKey(secret) })
+    const instanceB = createAddressKeyer({ now: () => now, keyForDay: sharedDailyKey(secret) })
+    const alone = createAddressKeyer({ now: () => now })
+
+    const today = instanceA('198.51.100.23')
+    expect(instanceB('198.51.100.23')).toBe(today)
+    expect(alone('198.51.100.23')).not.toBe(today)
+    now += 86_400_000
+    expect(instanceA('198.51.100.23')).not.toBe(today)
   })
 })

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { Redis } from 'ioredis'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { postReport } from '../helpers/reports.js'
 
@@ -60,4 +61,51 @@ const postReportBody = () => ({
   occurredMonth: '2026-01',
   handover: true,
   consentToPublish: false
+})
+
+// The CI machine runs Redis on 127.0.0.1:6379; elsewhere this block is skipped, and says so.
+const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null })
+const hasRedis = await redis.connect().then(
+  () => true,
+  () => false
+)
+
+describe.skipIf(!hasRedis)('rate limits shared through Redis (REDIS_URL)', () => {
+  afterAll(() => redis.disconnect())
+
+  it('counts one client across two instances, and Redis never holds the address', async () => {
+    const env = {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SERVER_SECRET: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64'),
+      RATE_LIMIT_PREVIEW_PER_MIN: '3'
+    }
+    const one = await createTestApp({ env })
+    const two = await createTestApp({ env })
+    // A fresh address per run, so other runs' counters cannot interfere.
+    const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`
+    try {
+      const preview = (app: TestApp) =>
+        app.app.inject({
+          method: 'POST',
+          url: '/api/v1/redaction/preview',
+          payload: { text: 'hello there' },
+          remoteAddress: address
+        })
+      const statuses = [
+        (await preview(one)).statusCode,
+        (await preview(two)).statusCode,
+        (await preview(one)).statusCode,
+        (await preview(two)).statusCode
+      ]
+      const keys = await redis.keys('candid-rl:*')
+
+      expect(statuses).toEqual([200, 200, 200, 429])
+      expect(keys.length).toBeGreaterThan(0)
+      expect(keys.join(' ')).not.toContain(address)
+      expect(keys.join(' ')).not.toContain('198.51.100')
+    } finally {
+      await one.close()
+      await two.close()
+    }
+  })
 })

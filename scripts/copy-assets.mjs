@@ -3,7 +3,7 @@
 // lists, the reporter form's HTML, CSS and scripts) from src/ to the same places under dist/.
 import { cpSync, existsSync } from 'node:fs'
 
-const ASSETS = ['lib/redaction/data', 'public']
+const ASSETS = ['lib/redaction/data', 'lib/auth/data', 'public']
 for (const asset of ASSETS) {
   const from = new URL(`../src/${asset}`, import.meta.url)
   if (existsSync(from)) {

@@ -1,27 +1,79 @@
+import { text } from 'node:stream/consumers'
 import { parseArgs } from 'node:util'
 import { loadDotEnv } from '../config/dotenv.js'
 import { loadConfig } from '../config/env.js'
-import { openDatabase } from '../db/database.js'
+import { type Database, openDatabase } from '../db/database.js'
 import { migrateDatabase } from '../db/migrator.js'
+import { deriveKey } from '../lib/crypto/secrets.js'
 import { loadSodium } from '../lib/crypto/sodium.js'
 import { createKeysRepository } from '../modules/keys/keys.repository.js'
 import { createKeysService } from '../modules/keys/keys.service.js'
+import { createUsersRepository } from '../modules/users/users.repository.js'
+import { createUsersService, normaliseEmail, ROLES } from '../modules/users/users.service.js'
 import { runCli } from './run.js'
 
 /**
  * npm run --silent admin -- <command>: operator commands. Output formats are a contract scripts rely on.
- *   init    create the review team key pair (once); the last line printed is `recovery-key: <key>`
+ *   init                                   create the review team key pair (once); last line `recovery-key: <key>`
+ *   create-user --email E --role R        password on stdin line 1, optionally the recovery key on line 2 (lets
+ *                                          the user unseal); last line is the user's TOTP `otpauth://` URI
+ *   reset-password --email E               new password on stdin line 1, optionally the recovery key on line 2
+ *   disable-user --email E                 disable the user and end their sessions
+ *   list-users                             one line per user: email, role, status, can unseal, created
  */
 
-const USAGE = 'usage: admin <init>'
+const USAGE = `usage: admin <command>
+  init
+  create-user --email <address> --role <${ROLES.join('|')}>   (stdin: password, then optionally the recovery key)
+  reset-password --email <address>                         (stdin: password, then optionally the recovery key)
+  disable-user --email <address>
+  list-users`
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 
-const init = async () => {
-  const db = await openDatabase(loadConfig().database)
+const services = async (db: Database, serverSecret: Uint8Array | undefined) => {
+  const sodium = await loadSodium()
+  const keys = createKeysService({ repository: createKeysRepository(db.prisma), sodium })
+  const master = await keys.resolveServerSecret(serverSecret)
+  const users = createUsersService({
+    repository: createUsersRepository(db.prisma),
+    sodium,
+    totpKey: deriveKey(sodium, master, 'totp')
+  })
+  return { keys, users }
+}
+
+type Services = Awaited<ReturnType<typeof services>>
+
+const withServices = async <T>(work: (services: Services) => Promise<T>): Promise<T> => {
+  const config = loadConfig()
+  const db = await openDatabase(config.database)
   try {
     await migrateDatabase(db)
-    const keys = createKeysService({ repository: createKeysRepository(db.prisma), sodium: await loadSodium() })
+    return await work(await services(db, config.serverSecret))
+  } finally {
+    await db.close()
+  }
+}
+
+/** stdin as lines: the password first, then (optionally) the recovery key. */
+const readSecrets = async (): Promise<{ password: string; recoveryKey?: string }> => {
+  if (process.stdin.isTTY) {
+    throw new Error('Pipe the password (and optionally the recovery key) on stdin, one per line; see `admin` usage.')
+  }
+  const [password = '', recoveryKey] = (await text(process.stdin)).split(/\r?\n/)
+  return { password, recoveryKey: recoveryKey?.trim() || undefined }
+}
+
+const requireOption = (value: string | undefined, name: string): string => {
+  if (!value) {
+    throw new Error(`--${name} is required\n${USAGE}`)
+  }
+  return value
+}
+
+const init = () =>
+  withServices(async ({ keys }) => {
     const created = await keys.initialise()
     if (!created) {
       const existing = await keys.findTeamPublicKey()
@@ -31,19 +83,59 @@ const init = async () => {
     out('Created the review team key pair. The recovery key below is shown once and stored nowhere:')
     out('keep it offline (split between two people); it is the last way back to every report.')
     out(`recovery-key: ${created.recoveryKey}`)
-  } finally {
-    await db.close()
-  }
-}
+  })
 
 const main = async () => {
   loadDotEnv()
-  const { positionals } = parseArgs({ allowPositionals: true, strict: true })
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    strict: true,
+    options: { email: { type: 'string' }, role: { type: 'string' } }
+  })
   const [command, ...rest] = positionals
-  if (command === 'init' && rest.length === 0) {
-    return init()
+  if (rest.length > 0) {
+    throw new Error(USAGE)
   }
-  throw new Error(USAGE)
+  switch (command) {
+    case 'init':
+      return init()
+    case 'create-user': {
+      const email = requireOption(values.email, 'email')
+      const role = requireOption(values.role, 'role') as (typeof ROLES)[number]
+      const { password, recoveryKey } = await readSecrets()
+      return withServices(async ({ keys, users }) => {
+        const team = recoveryKey ? await keys.openWithRecoveryKey(recoveryKey) : undefined
+        const { totpUri } = await users.create({ email, role, password, team })
+        out(`Created ${role} ${normaliseEmail(email)}${team ? ', able to unseal reports' : ' (cannot unseal reports until granted)'}.`)
+        out('Add this to their authenticator app (it is shown once):')
+        out(totpUri)
+      })
+    }
+    case 'reset-password': {
+      const email = requireOption(values.email, 'email')
+      const { password, recoveryKey } = await readSecrets()
+      return withServices(async ({ keys, users }) => {
+        const team = recoveryKey ? await keys.openWithRecoveryKey(recoveryKey) : undefined
+        await users.resetPassword({ email, password, team })
+        out(`New password set for ${email}; their sessions are ended.${team ? '' : ' They cannot unseal reports until granted again.'}`)
+      })
+    }
+    case 'disable-user': {
+      const email = requireOption(values.email, 'email')
+      return withServices(async ({ users }) => {
+        await users.disable(email)
+        out(`Disabled ${email}; their sessions are ended.`)
+      })
+    }
+    case 'list-users':
+      return withServices(async ({ users }) => {
+        for (const user of await users.list()) {
+          out(`${user.email}\t${user.role}\t${user.status}\t${user.canUnseal ? 'can-unseal' : 'cannot-unseal'}\t${user.createdOn}`)
+        }
+      })
+    default:
+      throw new Error(USAGE)
+  }
 }
 
 runCli(main)

@@ -31,7 +31,9 @@ export const KDF_CONTEXTS = {
   receipt: 'receipts',
   idempotencyKey: 'idemkey_',
   idempotencySeal: 'idemseal',
-  recovery: 'recovery'
+  recovery: 'recovery',
+  totp: 'totpseal',
+  loginThrottle: 'loginthr'
 } as const
 
 export const deriveKey = (sodium: Sodium, master: Uint8Array, purpose: keyof typeof KDF_CONTEXTS, id = 1): Uint8Array =>

@@ -1,7 +1,7 @@
 import { toDateOnly } from '../../lib/dates.js'
-import { generateTeamKeyPair, sealWithKey } from '../../lib/crypto/sealing.js'
+import { generateTeamKeyPair, openWithKey, sealWithKey } from '../../lib/crypto/sealing.js'
 import { randomBytes } from '../../lib/crypto/random.js'
-import { deriveKey, newRecoveryKey } from '../../lib/crypto/secrets.js'
+import { deriveKey, newRecoveryKey, parseRecoveryKey } from '../../lib/crypto/secrets.js'
 import type { Sodium } from '../../lib/crypto/sodium.js'
 import type { KeysRepository } from './keys.repository.js'
 
@@ -12,7 +12,31 @@ export type TeamPublicKey = { version: number; publicKey: Uint8Array }
 /** What the recovery key's subkey seals: the team secret key of one version. */
 export const recoveryContext = (version: number) => `candid:team-key|k${version}|recovery`
 
+/** What a reviewer's password-derived key seals: the team secret key of one version, for one user. */
+export const userKeyContext = (version: number, userId: string) => `candid:team-key|k${version}|user:${userId}`
+
+export type TeamSecret = { version: number; publicKey: Uint8Array; secretKey: Uint8Array }
+
 export const createKeysService = ({ repository, sodium, clock = () => new Date() }: KeysServiceDeps) => ({
+  /** The team key pair, opened with the recovery key; throws if the key is not the recovery key. */
+  openWithRecoveryKey: async (recoveryKeyText: string): Promise<TeamSecret> => {
+    const stored = await repository.findLatestTeamKey()
+    const recovery = parseRecoveryKey(recoveryKeyText.trim())
+    if (!stored || !recovery) {
+      throw new Error(stored ? 'That is not a recovery key.' : 'There is no team key yet: run `admin init` first.')
+    }
+    const wrappingKey = deriveKey(sodium, recovery, 'recovery')
+    try {
+      const secretKey = openWithKey(sodium, stored.recoveryWrap, wrappingKey, recoveryContext(stored.version))
+      return { version: stored.version, publicKey: stored.publicKey, secretKey }
+    } catch {
+      throw new Error('That recovery key does not open this team key.')
+    } finally {
+      sodium.memzero(wrappingKey)
+      sodium.memzero(recovery)
+    }
+  },
+
   /** The current team public key, or null before setup. */
   findTeamPublicKey: async (): Promise<TeamPublicKey | null> => {
     const key = await repository.findLatestTeamKey()

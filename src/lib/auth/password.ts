@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs'
+import argon2 from 'argon2'
+
+/**
+ * Reviewer passwords (R19, R20; ASVS 5.0 6.2): at least 15 characters, up to 256, no composition rules, never a
+ * common or breached password; stored as argon2id at node-argon2's defaults (m = 64 MiB, t = 3, p = 4, above
+ * OWASP's floor of m = 19 MiB, t = 2). Hashing runs on libuv's thread pool, and at most HASH_CONCURRENCY at a time,
+ * so a burst of sign-ins cannot starve the intake of threads or memory.
+ */
+
+export const PASSWORD_MIN = 15
+export const PASSWORD_MAX = 256
+
+export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 65_536, timeCost: 3, parallelism: 4 } as const
+
+const COMMON = new Set(
+  readFileSync(new URL('./data/common-passwords.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+)
+
+/** Why a new password is refused, in words for the person choosing it; null if it is acceptable. */
+export const passwordProblem = (password: string): string | null => {
+  if ([...password].length < PASSWORD_MIN) {
+    return `Use at least ${PASSWORD_MIN} characters: a few unrelated words make a strong one.`
+  }
+  if ([...password].length > PASSWORD_MAX) {
+    return `Use at most ${PASSWORD_MAX} characters.`
+  }
+  const lower = password.toLowerCase()
+  const core = lower.replace(/[\d\W_]+$/u, '')
+  if (COMMON.has(lower) || COMMON.has(core) || /^(.{1,8}?)\1+$/u.test(lower)) {
+    return 'This password is among those most often used or leaked. Choose another.'
+  }
+  return null
+}
+
+// A small gate in front of argon2: each hash holds 64 MiB and a pool thread for about a tenth of a second.
+const HASH_CONCURRENCY = 2
+let running = 0
+const waiting: (() => void)[] = []
+const limited = async <T>(work: () => Promise<T>): Promise<T> => {
+  if (running >= HASH_CONCURRENCY) {
+    await new Promise<void>((resolve) => waiting.push(resolve))
+  }
+  running++
+  try {
+    return await work()
+  } finally {
+    running--
+    waiting.shift()?.()
+  }
+}
+
+export const hashPassword = (password: string): Promise<string> => limited(() => argon2.hash(password, ARGON2_OPTIONS))
+
+/** Verifies exactly as typed (no trimming, no case folding). */
+export const verifyPassword = (hash: string, password: string): Promise<boolean> =>
+  limited(() => argon2.verify(hash, password))
+
+export const needsRehash = (hash: string): boolean => argon2.needsRehash(hash, ARGON2_OPTIONS)
+
+/** A 32-byte key from the password, for wrapping the team secret key (argon2id, raw output, its own salt). */
+export const deriveWrapKey = (password: string, salt: Uint8Array): Promise<Uint8Array> =>
+  limited(async () => {
+    const raw = await argon2.hash(password, { ...ARGON2_OPTIONS, salt: Buffer.from(salt), raw: true, hashLength: 32 })
+    return new Uint8Array(raw)
+  })
+
+/** A hash of a password no one has, to spend the same time on unknown accounts as on known ones. */
+export const DUMMY_HASH_SOURCE = 'candid-no-such-account-padding'

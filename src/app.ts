@@ -7,6 +7,7 @@ import type { Config } from './config/env.js'
 import type { Database } from './db/database.js'
 import { RequestLogController } from './http/log-controller.js'
 import { createLoggerOptions } from './lib/logger.js'
+import { authModule } from './modules/auth/index.js'
 import { formModule } from './modules/form/index.js'
 import { healthModule } from './modules/health/index.js'
 import { receiptsModule } from './modules/receipts/index.js'
@@ -14,6 +15,7 @@ import { redactionModule } from './modules/redaction/index.js'
 import { reportsModule } from './modules/reports/index.js'
 import anonymousRateLimitPlugin from './plugins/anonymous-rate-limit.js'
 import cryptoPlugin from './plugins/crypto.js'
+import sessionsPlugin from './plugins/sessions.js'
 import databasePlugin from './plugins/database.js'
 import errorHandlerPlugin from './plugins/error-handler.js'
 import loadSheddingPlugin from './plugins/load-shedding.js'
@@ -67,6 +69,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(loadSheddingPlugin, { config })
   await app.register(cryptoPlugin, { config, onRecoveryKey: options.onRecoveryKey })
   await app.register(anonymousRateLimitPlugin, { config })
+  await app.register(sessionsPlugin, { config })
   await app.register(openapiPlugin, { version })
 
   await app.register(healthModule)
@@ -74,6 +77,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(redactionModule, { config })
   await app.register(reportsModule, { config })
   await app.register(receiptsModule, { config })
+  await app.register(authModule, { config })
 
   return app
 }

@@ -111,6 +111,7 @@ const ZEnv = z.object({
   RATE_LIMIT_INTAKE_PER_10MIN: zInteger(1, 1_000_000_000).default(10),
   RATE_LIMIT_PREVIEW_PER_MIN: zInteger(1, 1_000_000_000).default(60),
   RATE_LIMIT_RECEIPT_PER_MIN: zInteger(1, 1_000_000_000).default(30),
+  RATE_LIMIT_LOGIN_PER_MIN: zInteger(1, 1_000_000_000).default(10),
   REDIS_URL: z
     .string()
     .trim()
@@ -137,7 +138,7 @@ export type Config = Readonly<{
   /** From SERVER_SECRET; undefined means "keep a generated one in the database". */
   serverSecret: Uint8Array | undefined
   regions: readonly string[]
-  rateLimits: Readonly<{ intakePer10Min: number; previewPerMin: number; receiptPerMin: number }>
+  rateLimits: Readonly<{ intakePer10Min: number; previewPerMin: number; receiptPerMin: number; loginPerMin: number }>
   /** Share rate-limit counters between instances through this Redis (keys are HMACs, kept minutes). */
   redisUrl: string | undefined
 }>
@@ -206,7 +207,8 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
     rateLimits: Object.freeze({
       intakePer10Min: env.RATE_LIMIT_INTAKE_PER_10MIN,
       previewPerMin: env.RATE_LIMIT_PREVIEW_PER_MIN,
-      receiptPerMin: env.RATE_LIMIT_RECEIPT_PER_MIN
+      receiptPerMin: env.RATE_LIMIT_RECEIPT_PER_MIN,
+      loginPerMin: env.RATE_LIMIT_LOGIN_PER_MIN
     }),
     redisUrl: env.REDIS_URL
   })

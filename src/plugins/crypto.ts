@@ -22,6 +22,10 @@ export type AppCrypto = {
   idempotencyKey: Uint8Array
   /** Mixed with an Idempotency-Key to seal its stored response. */
   idempotencySealKey: Uint8Array
+  /** Seals reviewers' TOTP secrets at rest. */
+  totpKey: Uint8Array
+  /** Keys the hash that sign-in throttling keeps of an account name. */
+  loginThrottleKey: Uint8Array
 }
 
 /**
@@ -84,7 +88,9 @@ export default fp<CryptoPluginOptions>(
         teamKey,
         receiptKey: deriveKey(sodium, master, 'receipt'),
         idempotencyKey: deriveKey(sodium, master, 'idempotencyKey'),
-        idempotencySealKey: deriveKey(sodium, master, 'idempotencySeal')
+        idempotencySealKey: deriveKey(sodium, master, 'idempotencySeal'),
+        totpKey: deriveKey(sodium, master, 'totp'),
+        loginThrottleKey: deriveKey(sodium, master, 'loginThrottle')
       }
     }
 

@@ -22,6 +22,7 @@ export default fp(
         },
         tags: [
           { name: 'reporting', description: 'Anonymous: preview, file a report, come back with the receipt' },
+          { name: 'auth', description: 'Reviewers: sign in with password and authenticator code' },
           { name: 'health', description: 'Liveness and readiness for operators and load balancers' }
         ]
       },

@@ -28,8 +28,12 @@ export const passwordProblem = (password: string): string | null => {
     return `Use at most ${PASSWORD_MAX} characters.`
   }
   const lower = password.toLowerCase()
-  const core = lower.replace(/[\d\W_]+$/u, '')
-  if (COMMON.has(lower) || COMMON.has(core) || /^(.{1,8}?)\1+$/u.test(lower)) {
+  // A common password with digits or symbols tacked on ("password1234567890") is still that password.
+  const isCommonWithTail = [...Array(lower.length).keys()].some(
+    (cut) => cut >= 6 && COMMON.has(lower.slice(0, cut)) && /^[\d\W_]*$/u.test(lower.slice(cut))
+  )
+  const isRepeat = /^(.{1,8}?)\1+[\d\W_]*$/u.test(lower)
+  if (COMMON.has(lower) || isCommonWithTail || isRepeat) {
     return 'This password is among those most often used or leaked. Choose another.'
   }
   return null

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { AppError } from '../../lib/errors.js'
+import { csrfTokenFor } from '../../lib/auth/tokens.js'
+import { createSessionsRepository } from './sessions.repository.js'
+import { loginSchema, logoutSchema, sessionSchema } from './auth.schemas.js'
+import type { AuthService } from './auth.service.js'
+
+export type AuthRoutesOptions = { service: AuthService; loginsPerMinute: number }
+
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { service, loginsPerMinute }) => {
+  const sessions = createSessionsRepository(app.db.prisma)
+  const anyRole = app.requireRole('reviewer', 'lead', 'admin')
+
+  app.post(
+    '/login',
+    { schema: loginSchema, config: { rateLimit: { max: loginsPerMinute, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      try {
+        const { token, session, userId } = await service.login(request.body)
+        request.log.info({ event: 'sign-in', outcome: 'success', user: userId }, 'signed in')
+        app.sessionCookie.set(reply, token)
+        return session
+      } catch (error) {
+        if (error instanceof AppError) {
+          const account = service.accountReference(request.body.email)
+          request.log.info({ event: 'sign-in', outcome: error.code, account }, 'sign-in refused')
+        }
+        throw error
+      }
+    }
+  )
+
+  app.post('/logout', { schema: logoutSchema, preHandler: anyRole }, async (request, reply) => {
+    const session = request.session
+    if (session) {
+      await sessions.delete(session.tokenHash)
+      request.log.info({ event: 'sign-out', user: session.userId }, 'signed out')
+    }
+    app.sessionCookie.clear(reply)
+    return reply.code(204).send(null)
+  })
+
+  app.get('/session', { schema: sessionSchema, preHandler: anyRole }, async (request) => {
+    const session = request.session as NonNullable<typeof request.session>
+    return {
+      email: session.email,
+      role: session.role,
+      canUnseal: session.teamKeyWrap !== null,
+      csrfToken: csrfTokenFor(session.token)
+    }
+  })
+}

@@ -6,18 +6,27 @@ import { type DestinationStream, destination, pino } from 'pino'
 import type { Config } from './config/env.js'
 import type { Database } from './db/database.js'
 import { RequestLogController } from './http/log-controller.js'
+import { AppError } from './lib/errors.js'
 import { createLoggerOptions } from './lib/logger.js'
+import { analysisModule } from './modules/analysis/index.js'
 import { authModule } from './modules/auth/index.js'
+import { codingsModule } from './modules/codings/index.js'
 import { formModule } from './modules/form/index.js'
 import { healthModule } from './modules/health/index.js'
+import { messagesModule } from './modules/messages/index.js'
 import { receiptsModule } from './modules/receipts/index.js'
 import { redactionModule } from './modules/redaction/index.js'
 import { reportsModule } from './modules/reports/index.js'
+import { retentionModule } from './modules/retention/index.js'
+import { reviewModule } from './modules/review/index.js'
+import { taxonomyModule } from './modules/taxonomy/index.js'
+import { usersModule } from './modules/users/index.js'
 import anonymousRateLimitPlugin from './plugins/anonymous-rate-limit.js'
 import cryptoPlugin from './plugins/crypto.js'
 import sessionsPlugin from './plugins/sessions.js'
 import databasePlugin from './plugins/database.js'
-import errorHandlerPlugin from './plugins/error-handler.js'
+import errorHandlerPlugin, { sendError } from './plugins/error-handler.js'
+import inputGuardPlugin from './plugins/input-guard.js'
 import loadSheddingPlugin from './plugins/load-shedding.js'
 import openapiPlugin from './plugins/openapi.js'
 import securityHeadersPlugin from './plugins/security-headers.js'
@@ -53,7 +62,19 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
     connectionTimeout: CONNECTION_TIMEOUT_MS,
     trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     // Handled by src/plugins/load-shedding.ts, in the service's error shape and with its security headers.
-    return503OnClosing: false
+    return503OnClosing: false,
+    // The router's own refusals, in the service's error shape and never echoing the path (which may hold a
+    // receipt): a parameter too long to be anything is simply not found; a malformed address is a bad request.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return sendError(
+        request,
+        reply,
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AppError('NOT_FOUND', 'Not found.')
+          : new AppError('BAD_REQUEST', 'The address of this request is not valid.')
+      )
+    }
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -65,6 +86,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
     anonymousLog: pino(createLoggerOptions(config.logLevel, { dateOnly: true }), logStream)
   })
   await app.register(securityHeadersPlugin)
+  await app.register(inputGuardPlugin)
   await app.register(databasePlugin, { config, database: options.database })
   await app.register(loadSheddingPlugin, { config })
   await app.register(cryptoPlugin, { config, onRecoveryKey: options.onRecoveryKey })
@@ -78,6 +100,13 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(reportsModule, { config })
   await app.register(receiptsModule, { config })
   await app.register(authModule, { config })
+  await app.register(taxonomyModule)
+  await app.register(reviewModule)
+  await app.register(codingsModule)
+  await app.register(messagesModule)
+  await app.register(analysisModule)
+  await app.register(usersModule)
+  await app.register(retentionModule, { config })
 
   return app
 }

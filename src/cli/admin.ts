@@ -1,13 +1,17 @@
 import { text } from 'node:stream/consumers'
 import { parseArgs } from 'node:util'
 import { loadDotEnv } from '../config/dotenv.js'
-import { loadConfig } from '../config/env.js'
+import { type Config, loadConfig } from '../config/env.js'
 import { type Database, openDatabase } from '../db/database.js'
 import { migrateDatabase } from '../db/migrator.js'
 import { deriveKey } from '../lib/crypto/secrets.js'
 import { loadSodium } from '../lib/crypto/sodium.js'
 import { createKeysRepository } from '../modules/keys/keys.repository.js'
 import { createKeysService } from '../modules/keys/keys.service.js'
+import { createRotationRepository } from '../modules/keys/rotation.repository.js'
+import { createRotationService } from '../modules/keys/rotation.service.js'
+import { createRetentionRepository } from '../modules/retention/retention.repository.js'
+import { createRetentionService } from '../modules/retention/retention.service.js'
 import { createUsersRepository } from '../modules/users/users.repository.js'
 import { createUsersService, normaliseEmail, ROLES } from '../modules/users/users.service.js'
 import { runCli } from './run.js'
@@ -20,6 +24,10 @@ import { runCli } from './run.js'
  *   reset-password --email E               new password on stdin line 1, optionally the recovery key on line 2
  *   disable-user --email E                 disable the user and end their sessions
  *   list-users                             one line per user: email, role, status, can unseal, created
+ *   retention-sweep                        destroy narratives and messages past retention now; prints the count
+ *   rotate-team-key                        recovery key on stdin: new team key version, every data key re-sealed
+ *                                          to it, reviewers re-granted, sessions ended; last line `version: <n>`
+ *   reseal                                 recovery key on stdin: re-seal whatever is not sealed to the newest key
  */
 
 const USAGE = `usage: admin <command>
@@ -27,7 +35,10 @@ const USAGE = `usage: admin <command>
   create-user --email <address> --role <${ROLES.join('|')}>   (stdin: password, then optionally the recovery key)
   reset-password --email <address>                         (stdin: password, then optionally the recovery key)
   disable-user --email <address>
-  list-users`
+  list-users
+  retention-sweep
+  rotate-team-key                                          (stdin: the recovery key)
+  reseal                                                   (stdin: the recovery key)`
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 
@@ -40,17 +51,17 @@ const services = async (db: Database, serverSecret: Uint8Array | undefined) => {
     sodium,
     totpKey: deriveKey(sodium, master, 'totp')
   })
-  return { keys, users }
+  return { keys, users, sodium }
 }
 
 type Services = Awaited<ReturnType<typeof services>>
 
-const withServices = async <T>(work: (services: Services) => Promise<T>): Promise<T> => {
+const withServices = async <T>(work: (services: Services, db: Database, config: Config) => Promise<T>): Promise<T> => {
   const config = loadConfig()
   const db = await openDatabase(config.database)
   try {
     await migrateDatabase(db)
-    return await work(await services(db, config.serverSecret))
+    return await work(await services(db, config.serverSecret), db, config)
   } finally {
     await db.close()
   }
@@ -63,6 +74,17 @@ const readSecrets = async (): Promise<{ password: string; recoveryKey?: string }
   }
   const [password = '', recoveryKey] = (await text(process.stdin)).split(/\r?\n/)
   return { password, recoveryKey: recoveryKey?.trim() || undefined }
+}
+
+const readRecoveryKey = async (): Promise<string> => {
+  if (process.stdin.isTTY) {
+    throw new Error('Pipe the recovery key on stdin.')
+  }
+  const [recoveryKey = ''] = (await text(process.stdin)).split(/\r?\n/)
+  if (!recoveryKey.trim()) {
+    throw new Error('The recovery key is required on stdin.')
+  }
+  return recoveryKey.trim()
 }
 
 const requireOption = (value: string | undefined, name: string): string => {
@@ -132,6 +154,28 @@ const main = async () => {
         for (const user of await users.list()) {
           out(`${user.email}\t${user.role}\t${user.status}\t${user.canUnseal ? 'can-unseal' : 'cannot-unseal'}\t${user.createdOn}`)
         }
+      })
+    case 'rotate-team-key':
+    case 'reseal': {
+      const recoveryKey = await readRecoveryKey()
+      return withServices(async ({ sodium }, db) => {
+        const rotation = createRotationService({ repository: createRotationRepository(db.prisma), sodium })
+        const result = command === 'reseal' ? await rotation.reseal(recoveryKey) : await rotation.rotate(recoveryKey)
+        out(`re-sealed: ${result.reports} reports, ${result.messages} messages; re-granted: ${result.grants} users`)
+        if (command === 'rotate-team-key') {
+          out('Every session has ended. Running servers seal new reports to the new key within a minute; run')
+          out('`admin reseal` after that minute to re-seal any report filed in between.')
+        }
+        out(`version: ${result.version}`)
+      })
+    }
+    case 'retention-sweep':
+      return withServices(async (_services, db, config) => {
+        const retention = createRetentionService({
+          repository: createRetentionRepository(db.prisma),
+          monthsAfterClosure: config.retention.monthsAfterClosure
+        })
+        out(`destroyed: ${await retention.sweep()}`)
       })
     default:
       throw new Error(USAGE)

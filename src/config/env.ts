@@ -112,6 +112,8 @@ const ZEnv = z.object({
   RATE_LIMIT_PREVIEW_PER_MIN: zInteger(1, 1_000_000_000).default(60),
   RATE_LIMIT_RECEIPT_PER_MIN: zInteger(1, 1_000_000_000).default(30),
   RATE_LIMIT_LOGIN_PER_MIN: zInteger(1, 1_000_000_000).default(10),
+  RETENTION_MONTHS_AFTER_CLOSURE: zInteger(1, 1200).default(12),
+  RETENTION_SWEEP_MINUTES: zInteger(0, 10_080).default(360),
   REDIS_URL: z
     .string()
     .trim()
@@ -141,6 +143,8 @@ export type Config = Readonly<{
   rateLimits: Readonly<{ intakePer10Min: number; previewPerMin: number; receiptPerMin: number; loginPerMin: number }>
   /** Share rate-limit counters between instances through this Redis (keys are HMACs, kept minutes). */
   redisUrl: string | undefined
+  /** Narratives and messages are destroyed this long after a report is closed; 0 minutes turns the sweep off. */
+  retention: Readonly<{ monthsAfterClosure: number; sweepMinutes: number }>
 }>
 
 export class ConfigError extends Error {
@@ -210,7 +214,11 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
       receiptPerMin: env.RATE_LIMIT_RECEIPT_PER_MIN,
       loginPerMin: env.RATE_LIMIT_LOGIN_PER_MIN
     }),
-    redisUrl: env.REDIS_URL
+    redisUrl: env.REDIS_URL,
+    retention: Object.freeze({
+      monthsAfterClosure: env.RETENTION_MONTHS_AFTER_CLOSURE,
+      sweepMinutes: env.RETENTION_SWEEP_MINUTES
+    })
   })
 }
 

@@ -12,3 +12,15 @@ export const ZErrorResponse = z
   .describe('Error')
 
 export type TErrorResponse = z.infer<typeof ZErrorResponse>
+
+/** A month as YYYY-MM (events are kept to their month, never their day). */
+export const ZMonth = z.string().regex(/^(?:19|20)\d{2}-(?:0[1-9]|1[0-2])$/, { error: 'expected a month as YYYY-MM' })
+
+/**
+ * A UUID in its canonical lower-case form: ids are bound into ciphertexts' associated data and compared as text,
+ * so "ABC…" and "abc…" must be one id.
+ */
+export const ZId = z.uuid().toLowerCase()
+
+/** The path parameter of every /api/v1/reports/{id} route. */
+export const ZReportParams = z.object({ id: ZId }).strict()

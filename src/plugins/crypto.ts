@@ -26,13 +26,20 @@ export type AppCrypto = {
   totpKey: Uint8Array
   /** Keys the hash that sign-in throttling keeps of an account name. */
   loginThrottleKey: Uint8Array
+  /** Derives each report's reporter key pair from its receipt (follow-up messages are sealed to it). */
+  reporterKey: Uint8Array
 }
 
 /**
  * The keys, once loaded. Loading needs a migrated, reachable database; until then `get()` answers 503 and
  * readiness says why, and loading is retried in the background (a server may start before its database).
  */
-export type KeyRing = { get(): AppCrypto; isReady(): boolean }
+export type KeyRing = {
+  get(): AppCrypto
+  isReady(): boolean
+  /** Picks up a team key rotated by `admin rotate-team-key` (also done every minute on its own). */
+  refreshTeamKey(): Promise<void>
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -90,7 +97,8 @@ export default fp<CryptoPluginOptions>(
         idempotencyKey: deriveKey(sodium, master, 'idempotencyKey'),
         idempotencySealKey: deriveKey(sodium, master, 'idempotencySeal'),
         totpKey: deriveKey(sodium, master, 'totp'),
-        loginThrottleKey: deriveKey(sodium, master, 'loginThrottle')
+        loginThrottleKey: deriveKey(sodium, master, 'loginThrottle'),
+        reporterKey: deriveKey(sodium, master, 'reporter')
       }
     }
 
@@ -106,9 +114,26 @@ export default fp<CryptoPluginOptions>(
         )
       }, RETRY_MS).unref()
     }
-    app.addHook('onClose', async () => clearInterval(retry))
+
+    // After `admin rotate-team-key`, new reports must be sealed to the new version: every instance looks for a
+    // newer team key once a minute (R16: "used for all new reports within one deploy" — here, within a minute).
+    const refreshTeamKey = async () => {
+      const latest = loaded && (await keys.findTeamPublicKey())
+      if (loaded && latest && latest.version !== loaded.teamKey.version) {
+        loaded = { ...loaded, teamKey: latest }
+        app.log.warn({ keyVersion: latest.version }, 'team key rotated: sealing to the new version from now on')
+      }
+    }
+    const refresh = setInterval(() => {
+      refreshTeamKey().catch((error: unknown) => app.log.warn({ err: error }, 'team key refresh failed'))
+    }, 60_000).unref()
+    app.addHook('onClose', async () => {
+      clearInterval(retry)
+      clearInterval(refresh)
+    })
 
     app.decorate('keys', {
+      refreshTeamKey,
       isReady: () => loaded !== undefined,
       get: () => {
         if (!loaded) {

@@ -23,6 +23,14 @@ export default fp(
         tags: [
           { name: 'reporting', description: 'Anonymous: preview, file a report, come back with the receipt' },
           { name: 'auth', description: 'Reviewers: sign in with password and authenticator code' },
+          {
+            name: 'review',
+            description:
+              'Reviewers and leads (session cookie; X-CSRF-Token on changes): triage queue, unsealed reads ' +
+              '(audited), status, merging, coding with the taxonomy, questions and responses to the reporter'
+          },
+          { name: 'analysis', description: "Safety leads: coder agreement (Cohen's kappa); every read is audited" },
+          { name: 'admin', description: 'Admins: accounts, and granting the ability to unseal' },
           { name: 'health', description: 'Liveness and readiness for operators and load balancers' }
         ]
       },

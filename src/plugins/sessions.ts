@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import cookie from '@fastify/cookie'
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config/env.js'
 import type { Role } from '../generated/prisma/client.js'
@@ -35,8 +35,11 @@ declare module 'fastify' {
     session: RequestSession | null
   }
   interface FastifyInstance {
-    /** A preHandler admitting a valid session of one of `roles` (and, on changes, a matching CSRF token). */
-    requireRole(...roles: Role[]): preHandlerAsyncHookHandler
+    /**
+     * An onRequest hook admitting a valid session of one of `roles` (and, on changes, a matching CSRF token). It
+     * runs before any body is parsed or validated, so a caller without a session learns nothing about the schemas.
+     */
+    requireRole(...roles: Role[]): onRequestAsyncHookHandler
     sessionCookie: { name: string; set(reply: FastifyReply, token: string): void; clear(reply: FastifyReply): void }
   }
 }
@@ -99,7 +102,7 @@ export default fp<{ config: Config; clock?: () => Date }>(
       }
     }
 
-    app.decorate('requireRole', (...roles: Role[]): preHandlerAsyncHookHandler => async (request, reply) => {
+    app.decorate('requireRole', (...roles: Role[]): onRequestAsyncHookHandler => async (request, reply) => {
       const session = await resolve(request, reply)
       if (!SAFE_METHODS.has(request.method)) {
         const given = request.headers['x-csrf-token']

@@ -22,6 +22,24 @@ describe('npm run admin -- init', () => {
     expect(second.stdout).not.toMatch(/recovery-key:/)
   })
 
+  it('rotates the team key with the recovery key on stdin, reseals, and sweeps retention', { timeout: 120_000 }, async () => {
+    testDb = await createTestDatabase({ migrated: false })
+    const init = await runNode('src/cli/admin.ts', ['init'], testDb.env)
+    const recoveryKey = init.stdout.trimEnd().split('\n').at(-1)?.replace('recovery-key: ', '') ?? ''
+
+    const wrong = await runNode('src/cli/admin.ts', ['rotate-team-key'], testDb.env, 'AAAA-BBBB\n')
+    const rotated = await runNode('src/cli/admin.ts', ['rotate-team-key'], testDb.env, `${recoveryKey}\n`)
+    const resealed = await runNode('src/cli/admin.ts', ['reseal'], testDb.env, `${recoveryKey}\n`)
+    const swept = await runNode('src/cli/admin.ts', ['retention-sweep'], testDb.env)
+
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toMatch(/not a recovery key/)
+    expect(rotated.code).toBe(0)
+    expect(rotated.stdout.trimEnd().split('\n').at(-1)).toBe('version: 2')
+    expect(resealed.stdout.trimEnd().split('\n').at(-1)).toBe('version: 2')
+    expect(swept.stdout.trim()).toBe('destroyed: 0')
+  })
+
   it('refuses an unknown command with usage and a non-zero exit', async () => {
     const result = await runNode('src/cli/admin.ts', ['explode'], {})
 

@@ -100,7 +100,8 @@ describe('no reporter metadata anywhere', () => {
     const stored = await t.app.db.prisma.report.findMany({ select: { narrativeCiphertext: true } })
     expect(stored.length).toBe(2)
     for (const { narrativeCiphertext } of stored) {
-      const bytes = Buffer.from(narrativeCiphertext)
+      const bytes = Buffer.from(narrativeCiphertext ?? [])
+      expect(bytes.length).toBeGreaterThan(24)
       expect(raw.includes(bytes) || raw.includes(Buffer.from(bytes.toString('hex')))).toBe(true)
     }
     for (const canary of [...canaries, WORD]) {

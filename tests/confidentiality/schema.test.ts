@@ -35,15 +35,20 @@ describe('what the schema can hold', () => {
         'received_on',
         'region',
         'setting',
-        'status'
+        'status',
+        'reporter_public_key',
+        'merged_into_id',
+        'closed_on',
+        'destroyed_on',
+        'sealed_to_version'
       ].sort()
     )
   })
 
   it('no table that holds reporters\' data stores a time of day: dates only', async () => {
-    // Reviewer accounts and sessions (app_user, session, login_attempt) need instants for their time limits;
-    // nothing a reporter sends is in them.
-    const reporterTables = ['report', 'idempotency_record', 'team_key', 'app_setting']
+    // Reviewer accounts and sessions (app_user, session, login_attempt) need instants for their time limits, and
+    // the audit log and codings record when a reviewer acted; nothing a reporter sends is in them.
+    const reporterTables = ['report', 'report_message', 'idempotency_record', 'team_key', 'app_setting']
     const all = await columns()
     const timed = all.filter((row) => reporterTables.includes(row.table) && /time|interval/i.test(row.type))
 

@@ -18,7 +18,13 @@ describe('write-only intake', () => {
   })
   afterAll(() => t.close())
 
-  const storedReport = () => t.app.db.prisma.report.findFirstOrThrow()
+  const storedReport = async () => {
+    const report = await t.app.db.prisma.report.findFirstOrThrow()
+    if (!report.narrativeCiphertext || !report.narrativeSealedKey) {
+      throw new Error('the stored report has no narrative')
+    }
+    return { ...report, narrativeCiphertext: report.narrativeCiphertext, narrativeSealedKey: report.narrativeSealedKey }
+  }
   const teamKeyRow = () => t.app.db.prisma.teamKey.findFirstOrThrow()
 
   it('the recovery key from the first start opens the narrative, which is the redacted text', async () => {
@@ -63,6 +69,9 @@ describe('write-only intake', () => {
       t.app.keys.get().receiptKey,
       t.app.keys.get().idempotencyKey,
       t.app.keys.get().idempotencySealKey,
+      t.app.keys.get().totpKey,
+      t.app.keys.get().loginThrottleKey,
+      t.app.keys.get().reporterKey,
       t.app.keys.get().teamKey.publicKey,
       ...Object.values(t.config).filter((value): value is Uint8Array => value instanceof Uint8Array)
     ]

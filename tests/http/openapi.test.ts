@@ -24,6 +24,39 @@ describe('OpenAPI at /docs', () => {
     expect(Object.keys(doc.paths).some((p) => p.startsWith('/docs'))).toBe(false)
   })
 
+  it('documents every API route the app serves, each with its error responses', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json()
+    const documented = Object.entries(doc.paths as Record<string, Record<string, { responses: object }>>).flatMap(
+      ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`)
+    )
+    for (const route of [
+      'GET /api/v1/reports',
+      'GET /api/v1/reports/{id}',
+      'PATCH /api/v1/reports/{id}',
+      'POST /api/v1/reports/{id}/merge',
+      'POST /api/v1/reports/{id}/codings',
+      'POST /api/v1/reports/{id}/questions',
+      'POST /api/v1/reports/{id}/responses',
+      'GET /api/v1/taxonomy',
+      'GET /api/v1/analysis/agreement',
+      'GET /api/v1/users',
+      'POST /api/v1/users/{id}/grant',
+      'POST /api/v1/auth/password',
+      'POST /api/v1/auth/recover',
+      'GET /api/v1/receipts/{receipt}',
+      'POST /api/v1/receipts/{receipt}/messages',
+      'POST /api/v1/receipts/{receipt}/withdraw'
+    ]) {
+      expect(documented, route).toContain(route)
+    }
+    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, { responses: object }>>)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const codes = Object.keys(operation.responses)
+        expect(codes.some((code) => code.startsWith('4')) || path.startsWith('/health'), `${method} ${path}`).toBe(true)
+      }
+    }
+  })
+
   it('serves Swagger UI from its own origin only', async () => {
     const page = await t.app.inject({ method: 'GET', url: '/docs/' })
     expect(page.statusCode).toBe(200)

@@ -139,7 +139,8 @@ describe('redaction: examples', () => {
       'PLO letters are on Mosaic and Liquidlogic; Ofsted noticed. Mum told the health visitor on Monday that the ' +
       'Child Protection Conference and the Family Court hearing were three weeks apart, after six months of CAMHS ' +
       'waiting. The Team Manager, the GP and the police agreed at the strategy meeting. She was 5 minutes late ' +
-      'for Court, and the S47 and s17 letters took 1/2 hour.'
+      'for Court, and the S47 and s17 letters took 1/2 hour. Which team held the case? Whose surgery was it? ' +
+      'Every school was told.'
 
     expect(redact(text)).toEqual({ redacted: text, findings: [] })
   })

@@ -18,14 +18,14 @@ describe('GET /api/v1/receipts/{receipt}', () => {
     const res = await lookUp(receipt)
 
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ status: 'received' })
+    expect(res.json()).toEqual({ status: 'received', messages: [] })
     expect(res.headers['cache-control']).toBe('no-store')
   })
 
   it('reads the receipt however it is typed: lower case, no hyphens, I for 1, O for 0', async () => {
     const typed = receipt.toLowerCase().replace(/-/g, '').replace(/1/g, 'i').replace(/0/g, 'o')
 
-    expect((await lookUp(typed)).json()).toEqual({ status: 'received' })
+    expect((await lookUp(typed)).json()).toEqual({ status: 'received', messages: [] })
   })
 
   it('answers unknown and malformed receipts with the same 404', async () => {
@@ -44,19 +44,25 @@ describe('GET /api/v1/receipts/{receipt}', () => {
       await lookUp(value)
       return Number(process.hrtime.bigint() - started) / 1e6
     }
-    const known: number[] = []
-    const unknown: number[] = []
     for (let i = 0; i < 30; i++) {
       await timeOf(receipt)
       await timeOf(newReceipt())
     }
-    for (let i = 0; i < 300; i++) {
-      known.push(await timeOf(receipt))
-      unknown.push(await timeOf(newReceipt()))
+    // Paired: each known look-up is timed next to an unknown one (in alternating order), and the median of the
+    // differences is compared, so load from elsewhere on the machine (other test files) cancels out.
+    const differences: number[] = []
+    for (let i = 0; i < 400; i++) {
+      if (i % 2 === 0) {
+        const known = await timeOf(receipt)
+        differences.push(known - (await timeOf(newReceipt())))
+      } else {
+        const unknown = await timeOf(newReceipt())
+        differences.push((await timeOf(receipt)) - unknown)
+      }
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number
 
     // Both paths hash the receipt and make one indexed lookup; what differs is a row versus no row.
-    expect(Math.abs(median(known) - median(unknown))).toBeLessThan(0.5)
+    expect(Math.abs(median(differences))).toBeLessThan(0.5)
   })
 })

@@ -114,3 +114,69 @@ export const openWithKey = (sodium: Sodium, sealed: Uint8Array, key: Uint8Array,
     key
   )
 }
+
+/**
+ * A follow-up message (question, answer, response): encrypted once with a fresh data key bound to its message
+ * id, report id and key version, and that data key sealed to each recipient — the team key, and the reporter key
+ * derived from the report's receipt — so both the team and the receipt holder can read it and nobody else can.
+ */
+export type SealedMessage = { ciphertext: Uint8Array; teamSealedKey: Uint8Array; reporterSealedKey: Uint8Array }
+
+/** `kind` is bound too: whoever can write to the database cannot turn a reporter's answer into the team's response. */
+export type MessageBinding = { messageId: string; reportId: string; keyVersion: number; kind: string }
+
+const messageAssociatedData = ({ messageId, reportId, keyVersion, kind }: MessageBinding) =>
+  new TextEncoder().encode(`candid:message|v${CIPHER_VERSION}|${messageId}|${reportId}|k${keyVersion}|${kind}`)
+
+export const sealMessage = (
+  sodium: Sodium,
+  plaintext: Uint8Array,
+  binding: MessageBinding & { teamPublicKey: Uint8Array; reporterPublicKey: Uint8Array }
+): SealedMessage => {
+  const dataKey = randomBytes(sodium.crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
+  try {
+    const nonce = randomBytes(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+    const body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+      plaintext,
+      messageAssociatedData(binding),
+      null,
+      nonce,
+      dataKey
+    )
+    const ciphertext = new Uint8Array(nonce.length + body.length)
+    ciphertext.set(nonce)
+    ciphertext.set(body, nonce.length)
+    return {
+      ciphertext,
+      teamSealedKey: sodium.crypto_box_seal(dataKey, binding.teamPublicKey),
+      reporterSealedKey: sodium.crypto_box_seal(dataKey, binding.reporterPublicKey)
+    }
+  } finally {
+    sodium.memzero(dataKey)
+    sodium.memzero(plaintext)
+  }
+}
+
+/** Opens a message with either recipient's key pair (`sealedKey` is the copy sealed to that pair). */
+export const openMessage = (
+  sodium: Sodium,
+  { ciphertext, sealedKey }: { ciphertext: Uint8Array; sealedKey: Uint8Array },
+  binding: MessageBinding & { keyPair: TeamKeyPair }
+): string => {
+  const dataKey = sodium.crypto_box_seal_open(sealedKey, binding.keyPair.publicKey, binding.keyPair.secretKey)
+  try {
+    const nonceLength = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+    const plaintext = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      ciphertext.subarray(nonceLength),
+      messageAssociatedData(binding),
+      ciphertext.subarray(0, nonceLength),
+      dataKey
+    )
+    const text = new TextDecoder().decode(plaintext)
+    sodium.memzero(plaintext)
+    return text
+  } finally {
+    sodium.memzero(dataKey)
+  }
+}

@@ -33,7 +33,8 @@ export const KDF_CONTEXTS = {
   idempotencySeal: 'idemseal',
   recovery: 'recovery',
   totp: 'totpseal',
-  loginThrottle: 'loginthr'
+  loginThrottle: 'loginthr',
+  reporter: 'reporter'
 } as const
 
 export const deriveKey = (sodium: Sodium, master: Uint8Array, purpose: keyof typeof KDF_CONTEXTS, id = 1): Uint8Array =>
@@ -42,3 +43,32 @@ export const deriveKey = (sodium: Sodium, master: Uint8Array, purpose: keyof typ
 /** A 32-byte keyed BLAKE2b hash. */
 export const keyedHash = (sodium: Sodium, message: Uint8Array | string, key: Uint8Array): Uint8Array =>
   sodium.crypto_generichash(32, message, key)
+
+/**
+ * The reporter's X25519 key pair for one report, derived from its receipt under the server's "reporter" subkey:
+ * whoever presents the receipt can open what was sealed to the public key (stored with the report); the database
+ * alone, or the server without the receipt, cannot. The caller wipes the secret key.
+ */
+export const reporterKeyPair = (sodium: Sodium, reporterKey: Uint8Array, receiptBytes: Uint8Array) => {
+  const seed = sodium.crypto_generichash(32, receiptBytes, reporterKey)
+  try {
+    const { publicKey, privateKey } = sodium.crypto_box_seed_keypair(seed)
+    return { publicKey, secretKey: privateKey }
+  } finally {
+    sodium.memzero(seed)
+  }
+}
+
+/**
+ * A user's X25519 key pair, derived from the key their password derives (the wrap key): an admin seals a grant to
+ * the public key, and only that user's next sign-in, knowing the password, can open it.
+ */
+export const userBoxKeyPair = (sodium: Sodium, wrapKey: Uint8Array, userId: string) => {
+  const seed = sodium.crypto_generichash(32, `candid:user-box|${userId}`, wrapKey)
+  try {
+    const { publicKey, privateKey } = sodium.crypto_box_seed_keypair(seed)
+    return { publicKey, secretKey: privateKey }
+  } finally {
+    sodium.memzero(seed)
+  }
+}

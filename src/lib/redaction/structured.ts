@@ -273,7 +273,7 @@ const ORG = new RegExp(
 )
 
 const GENERIC_ORG_WORDS = new Set(
-  'the a an my your our their his her this that same other whole old new local primary secondary high junior infant infants special nursery community medical health children childrens family police city county borough council school academy college team hub new main central st'.split(' ')
+  'the a an my your our their his her this that these those which what whose whichever any each every another some no both either neither same other whole old new local primary secondary high junior infant infants special nursery community medical health children childrens family police city county borough council school academy college team hub new main central st'.split(' ')
 )
 const TEAM_SUFFIX = /(?:team|hub|mash|front door|council)$/i
 // Words that say what kind of team it is, not where: "Child Protection Team", "North Duty Team".

@@ -1,14 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { AppError } from '../../lib/errors.js'
 import { csrfTokenFor } from '../../lib/auth/tokens.js'
+import type { RequestSession } from '../../plugins/sessions.js'
+import { createAuditRepository } from '../audit/audit.repository.js'
 import { createSessionsRepository } from './sessions.repository.js'
-import { loginSchema, logoutSchema, sessionSchema } from './auth.schemas.js'
+import { loginSchema, logoutSchema, passwordSchema, recoverSchema, sessionSchema } from './auth.schemas.js'
 import type { AuthService } from './auth.service.js'
 
 export type AuthRoutesOptions = { service: AuthService; loginsPerMinute: number }
 
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { service, loginsPerMinute }) => {
   const sessions = createSessionsRepository(app.db.prisma)
+  const audit = createAuditRepository(app.db.prisma)
   const anyRole = app.requireRole('reviewer', 'lead', 'admin')
 
   app.post(
@@ -30,7 +33,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     }
   )
 
-  app.post('/logout', { schema: logoutSchema, preHandler: anyRole }, async (request, reply) => {
+  app.post('/logout', { schema: logoutSchema, onRequest: anyRole }, async (request, reply) => {
     const session = request.session
     if (session) {
       await sessions.delete(session.tokenHash)
@@ -40,13 +43,28 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     return reply.code(204).send(null)
   })
 
-  app.get('/session', { schema: sessionSchema, preHandler: anyRole }, async (request) => {
-    const session = request.session as NonNullable<typeof request.session>
+  app.get('/session', { schema: sessionSchema, onRequest: anyRole }, async (request) => {
+    const session = request.session as RequestSession
     return {
       email: session.email,
       role: session.role,
       canUnseal: session.teamKeyWrap !== null,
       csrfToken: csrfTokenFor(session.token)
     }
+  })
+
+  app.post('/password', { schema: passwordSchema, onRequest: anyRole }, async (request, reply) => {
+    const session = request.session as RequestSession
+    await service.changePassword(session, request.body.currentPassword, request.body.newPassword)
+    request.log.info({ event: 'password-changed', user: session.userId }, 'password changed')
+    return reply.code(204).send(null)
+  })
+
+  app.post('/recover', { schema: recoverSchema, onRequest: anyRole }, async (request) => {
+    const session = request.session as RequestSession
+    await service.recover(session, request.body.password, request.body.recoveryKey)
+    await audit.record({ actorId: session.userId, action: 'user.recovered-unsealing' }, new Date())
+    request.log.warn({ event: 'unsealing-recovered', user: session.userId }, 'unsealing restored with the recovery key')
+    return { email: session.email, role: session.role, canUnseal: true, csrfToken: csrfTokenFor(session.token) }
   })
 }

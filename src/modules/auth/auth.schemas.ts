@@ -33,11 +33,47 @@ export const loginSchema = {
 export const logoutSchema = {
   tags: ['auth'],
   summary: 'End this session (needs X-CSRF-Token).',
-  response: { 204: z.null(), 401: ZErrorResponse, 403: ZErrorResponse }
+  response: { 204: z.null(), 400: ZErrorResponse, 401: ZErrorResponse, 403: ZErrorResponse }
 }
 
 export const sessionSchema = {
   tags: ['auth'],
   summary: 'Who is signed in, and the CSRF token for this session.',
-  response: { 200: ZSessionResponse, 401: ZErrorResponse }
+  querystring: z.object({}).strict(),
+  response: { 200: ZSessionResponse, 400: ZErrorResponse, 401: ZErrorResponse }
+}
+
+export const ZPasswordBody = z
+  .object({
+    currentPassword: z.string().min(1).max(PASSWORD_MAX),
+    newPassword: z.string().min(1).max(PASSWORD_MAX).describe('at least 15 characters, not a common password')
+  })
+  .strict()
+
+export const ZRecoverBody = z
+  .object({
+    password: z.string().min(1).max(PASSWORD_MAX).describe('your own password: the team key is wrapped under it'),
+    recoveryKey: z.string().min(1).max(120).describe('the recovery key shown once at setup')
+  })
+  .strict()
+
+const changeErrors = {
+  400: ZErrorResponse,
+  401: ZErrorResponse,
+  403: ZErrorResponse,
+  429: ZErrorResponse
+}
+
+export const passwordSchema = {
+  tags: ['auth'],
+  summary: 'Change your password (needs X-CSRF-Token): unsealing carries over, other sessions end.',
+  body: ZPasswordBody,
+  response: { 204: z.null(), ...changeErrors }
+}
+
+export const recoverSchema = {
+  tags: ['auth'],
+  summary: 'Restore your ability to unseal with the recovery key from setup (needs X-CSRF-Token).',
+  body: ZRecoverBody,
+  response: { 200: ZSessionResponse, ...changeErrors }
 }

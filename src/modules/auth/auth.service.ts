@@ -1,13 +1,21 @@
-import { deriveWrapKey, hashPassword, needsRehash, verifyPassword } from '../../lib/auth/password.js'
+import {
+  deriveWrapKey,
+  hashPassword,
+  needsRehash,
+  passwordProblem,
+  verifyPassword
+} from '../../lib/auth/password.js'
 import { csrfTokenFor, hashSessionToken, newSessionToken, sessionKeyFor } from '../../lib/auth/tokens.js'
 import { acceptTotp } from '../../lib/auth/totp.js'
 import { openWithKey, sealWithKey } from '../../lib/crypto/sealing.js'
-import { keyedHash } from '../../lib/crypto/secrets.js'
+import { randomBytes } from '../../lib/crypto/random.js'
+import { keyedHash, userBoxKeyPair } from '../../lib/crypto/secrets.js'
 import { AppError } from '../../lib/errors.js'
 import type { KeyRing } from '../../plugins/crypto.js'
-import { userKeyContext } from '../keys/keys.service.js'
+import type { RequestSession } from '../../plugins/sessions.js'
+import { type TeamSecret, userKeyContext } from '../keys/keys.service.js'
 import type { UsersRepository } from '../users/users.repository.js'
-import { normaliseEmail, openTotpSecret } from '../users/users.service.js'
+import { normaliseEmail, openTotpSecret, userKeyMaterial } from '../users/users.service.js'
 import type { TLoginBody, TSessionResponse } from './auth.schemas.js'
 import type { LoginAttemptsRepository, SessionsRepository } from './sessions.repository.js'
 
@@ -30,12 +38,19 @@ export type AuthServiceDeps = {
   sessions: SessionsRepository
   attempts: LoginAttemptsRepository
   keys: Pick<KeyRing, 'get'>
+  /** Opens the team key with the recovery key from setup (the keys service's). */
+  openWithRecoveryKey: (recoveryKey: string) => Promise<TeamSecret>
   clock?: () => Date
 }
 
+type UserRow = NonNullable<Awaited<ReturnType<UsersRepository['findByEmail']>>>
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i])
+
 export type LoginResult = { token: string; session: TSessionResponse; userId: string; outcome: 'success' }
 
-export const createAuthService = ({ users, sessions, attempts, keys, clock = () => new Date() }: AuthServiceDeps) => {
+export const createAuthService = (deps: AuthServiceDeps) => {
+  const { users, sessions, attempts, keys, openWithRecoveryKey, clock = () => new Date() } = deps
   // Spent on accounts that do not exist, so that they take as long as those that do (ASVS 5.0 6.3.8).
   const dummyHash = hashPassword('candid-no-such-account-padding-0000')
 
@@ -51,7 +66,152 @@ export const createAuthService = ({ users, sessions, attempts, keys, clock = () 
     })
   }
 
+  /**
+   * At sign-in, with the password in hand: opens the team secret key from the user's wrap; turns an admin's
+   * pending grant into a wrap (checking it really is the team key); and creates the grant box of a user who has
+   * none yet. Returns the team secret key (the caller wipes it), or null if the user cannot unseal.
+   */
+  /** The team secret key from a grant, if the box opens it and it really is the current team key; else null. */
+  const openGrant = (grant: Uint8Array, box: { publicKey: Uint8Array; secretKey: Uint8Array }) => {
+    const { sodium, teamKey } = keys.get()
+    let secretKey: Uint8Array
+    try {
+      secretKey = sodium.crypto_box_seal_open(grant, box.publicKey, box.secretKey)
+    } catch {
+      return null
+    }
+    if (!sameBytes(sodium.crypto_scalarmult_base(secretKey), teamKey.publicKey)) {
+      sodium.memzero(secretKey)
+      return null
+    }
+    return secretKey
+  }
+
+  const unlockTeamKey = async (user: UserRow, password: string): Promise<Uint8Array | null> => {
+    const crypto = keys.get()
+    const { sodium } = crypto
+    const hasGrant = user.pendingGrant !== null && user.pendingGrantVersion === crypto.teamKey.version
+    const hasCurrentWrap = user.teamKeyWrap !== null && user.teamKeyVersion === crypto.teamKey.version
+    if (!hasCurrentWrap && !hasGrant && user.boxPublicKey) {
+      return null
+    }
+    const wrapKey = await deriveWrapKey(password, user.wrapSalt)
+    try {
+      const box = userBoxKeyPair(sodium, wrapKey, user.id)
+      try {
+        // A wrap of an older team key (before a rotation) is no use: the grant of the new one replaces it.
+        if (user.teamKeyWrap && user.teamKeyVersion === crypto.teamKey.version) {
+          if (!user.boxPublicKey) {
+            await users.updateKeys(user.id, { boxPublicKey: box.publicKey })
+          }
+          return openWithKey(sodium, user.teamKeyWrap, wrapKey, userKeyContext(user.teamKeyVersion, user.id))
+        }
+        if (hasGrant && user.pendingGrant) {
+          const secretKey = openGrant(user.pendingGrant, box)
+          if (!secretKey) {
+            // Sealed to a grant box this password no longer derives (the password changed after the grant), or
+            // not the team key at all: drop it rather than fail every sign-in; an admin can grant again.
+            const cleared = { boxPublicKey: box.publicKey, pendingGrant: null, pendingGrantVersion: null }
+            await users.updateKeys(user.id, cleared)
+            return null
+          }
+          await users.updateKeys(user.id, {
+            teamKeyWrap: sealWithKey(sodium, secretKey, wrapKey, userKeyContext(crypto.teamKey.version, user.id)),
+            teamKeyVersion: crypto.teamKey.version,
+            boxPublicKey: box.publicKey,
+            pendingGrant: null,
+            pendingGrantVersion: null
+          })
+          return secretKey
+        }
+        await users.updateKeys(user.id, { boxPublicKey: box.publicKey })
+        return null
+      } finally {
+        sodium.memzero(box.secretKey)
+      }
+    } finally {
+      sodium.memzero(wrapKey)
+    }
+  }
+
+  /** A signed-in user's password check (password change, recovery): failures count as sign-in failures. */
+  const checkOwnPassword = async (userId: string, password: string) => {
+    const crypto = keys.get()
+    const now = clock()
+    const user = await users.findById(userId)
+    if (!user) {
+      throw new AppError('UNAUTHORIZED', 'Sign in first.')
+    }
+    const accountHash = keyedHash(crypto.sodium, `account|${user.email}`, crypto.loginThrottleKey)
+    const attempt = await attempts.find(accountHash)
+    if (attempt?.lockedUntil && attempt.lockedUntil > now) {
+      throw new AppError('RATE_LIMITED', 'Too many wrong passwords for this account. Try again in 15 minutes.')
+    }
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      await recordFailure(accountHash, now)
+      throw new AppError('FORBIDDEN', 'The current password is wrong.')
+    }
+    return user
+  }
+
   return {
+    /**
+     * A signed-in user changes their password: the team key is re-wrapped under the new one (from this session's
+     * copy), the grant box re-derived, and every other session of theirs ended.
+     */
+    changePassword: async (session: RequestSession, currentPassword: string, newPassword: string) => {
+      const problem = passwordProblem(newPassword)
+      if (problem) {
+        throw new AppError('VALIDATION_FAILED', `newPassword: ${problem}`)
+      }
+      const user = await checkOwnPassword(session.userId, currentPassword)
+      const crypto = keys.get()
+      const salt = randomBytes(16)
+      // The team key comes from what the current password opens (the user's wrap, or a grant waiting for them),
+      // not from this session, which may predate a grant.
+      const secretKey = await unlockTeamKey(user, currentPassword)
+      const team = secretKey
+        ? { version: crypto.teamKey.version, publicKey: crypto.teamKey.publicKey, secretKey }
+        : undefined
+      try {
+        const material = await userKeyMaterial(crypto.sodium, { userId: user.id, password: newPassword, salt, team })
+        await users.replacePassword(
+          user.id,
+          { passwordHash: await hashPassword(newPassword), wrapSalt: salt, ...material },
+          session.tokenHash
+        )
+      } finally {
+        if (team) {
+          crypto.sodium.memzero(team.secretKey)
+        }
+      }
+    },
+
+    /**
+     * Restores unsealing with the recovery key from setup: the team key is opened with it and wrapped under the
+     * user's password (checked here), and this session can unseal at once.
+     */
+    recover: async (session: RequestSession, password: string, recoveryKey: string) => {
+      const user = await checkOwnPassword(session.userId, password)
+      const crypto = keys.get()
+      let team: TeamSecret
+      try {
+        team = await openWithRecoveryKey(recoveryKey)
+      } catch {
+        throw new AppError('FORBIDDEN', 'That is not the recovery key of this team key.')
+      }
+      try {
+        const material = await userKeyMaterial(crypto.sodium, { userId: user.id, password, salt: user.wrapSalt, team })
+        await users.updateKeys(user.id, { ...material, pendingGrant: null, pendingGrantVersion: null })
+        await sessions.setTeamKeyWrap(
+          session.tokenHash,
+          sealWithKey(crypto.sodium, team.secretKey, sessionKeyFor(session.token), sessionKeyContext(user.id))
+        )
+      } finally {
+        crypto.sodium.memzero(team.secretKey)
+      }
+    },
+
     login: async (body: TLoginBody): Promise<LoginResult> => {
       const crypto = keys.get()
       const now = clock()
@@ -85,14 +245,11 @@ export const createAuthService = ({ users, sessions, attempts, keys, clock = () 
       }
 
       const token = newSessionToken()
+      const secretKey = await unlockTeamKey(user, body.password)
       let teamKeyWrap: Uint8Array | null = null
-      if (user.teamKeyWrap && user.teamKeyVersion !== null) {
-        const wrapKey = await deriveWrapKey(body.password, user.wrapSalt)
-        const context = userKeyContext(user.teamKeyVersion, user.id)
-        const secretKey = openWithKey(crypto.sodium, user.teamKeyWrap, wrapKey, context)
+      if (secretKey) {
         teamKeyWrap = sealWithKey(crypto.sodium, secretKey, sessionKeyFor(token), sessionKeyContext(user.id))
         crypto.sodium.memzero(secretKey)
-        crypto.sodium.memzero(wrapKey)
       }
       await sessions.create({ tokenHash: hashSessionToken(token), userId: user.id, at: now, teamKeyWrap })
 

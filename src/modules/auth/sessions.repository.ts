@@ -1,6 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client.js'
-
-const bytes = (value: Uint8Array) => value as Uint8Array<ArrayBuffer>
+import { bytes } from '../../db/bytes.js'
 
 export const createSessionsRepository = (prisma: PrismaClient) => ({
   create: (session: { tokenHash: Uint8Array; userId: string; at: Date; teamKeyWrap: Uint8Array | null }) =>
@@ -26,6 +25,9 @@ export const createSessionsRepository = (prisma: PrismaClient) => ({
         user: { select: { id: true, email: true, role: true, disabledAt: true, teamKeyVersion: true } }
       }
     }),
+
+  setTeamKeyWrap: (tokenHash: Uint8Array, teamKeyWrap: Uint8Array) =>
+    prisma.session.updateMany({ where: { tokenHash: bytes(tokenHash) }, data: { teamKeyWrap: bytes(teamKeyWrap) } }),
 
   touch: (tokenHash: Uint8Array, at: Date) =>
     prisma.session.updateMany({ where: { tokenHash: bytes(tokenHash) }, data: { lastSeenAt: at } }),

@@ -3,9 +3,9 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { Config } from '../../config/env.js'
 
 /**
- * GET / — the reporter form — and its two assets, read once at start and served from memory. Everything the page
- * needs comes from this origin (the CSP allows nothing else), and these routes write no request log line: even a
- * visit to the form is nobody's business.
+ * GET / — the reporter form — and GET /receipt — the way back with a receipt — and their assets, read once at
+ * start and served from memory. Everything the pages need comes from this origin (the CSP allows nothing else),
+ * and these routes write no request log line: even a visit to the form is nobody's business.
  */
 
 const PUBLIC_DIR = new URL('../../public/', import.meta.url)
@@ -37,7 +37,9 @@ export const formModule: FastifyPluginAsync<{ config: Config }> = async (app, { 
   const pages = {
     html: read('index.html').replace('<!--REGIONS-->', options),
     css: read('form.css'),
-    js: read('form.js')
+    js: read('form.js'),
+    receiptHtml: read('receipt.html'),
+    receiptJs: read('receipt.js')
   }
   const anonymous = { anonymous: true, exemptFromLoadShedding: false }
   const hide = { hide: true }
@@ -50,5 +52,12 @@ export const formModule: FastifyPluginAsync<{ config: Config }> = async (app, { 
   )
   app.get('/assets/form.js', { config: anonymous, schema: hide }, (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').send(pages.js)
+  )
+  // The reporter's way back: status, questions, answers, withdrawal — all through the receipt API.
+  app.get('/receipt', { config: anonymous, schema: hide }, (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(pages.receiptHtml)
+  )
+  app.get('/assets/receipt.js', { config: anonymous, schema: hide }, (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').send(pages.receiptJs)
   )
 }

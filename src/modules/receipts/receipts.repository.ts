@@ -1,13 +1,76 @@
-import type { PrismaClient } from '../../generated/prisma/client.js'
+import type { MessageKind, PrismaClient, ReportStatus } from '../../generated/prisma/client.js'
+import { toDateOnly } from '../../lib/dates.js'
+import { destroyReporterText } from '../retention/retention.repository.js'
+
+type JoinedRow = {
+  id: string
+  status: ReportStatus
+  message_id: string | null
+  kind: MessageKind | null
+  ciphertext: Uint8Array | null
+  reporter_sealed_key: Uint8Array | null
+  key_version: number | null
+  sent_on: Date | null
+}
 
 export const createReceiptsRepository = (prisma: PrismaClient) => ({
-  findStatus: async (receiptHash: Uint8Array) =>
-    (
-      await prisma.report.findUnique({
-        where: { receiptHash: receiptHash as Uint8Array<ArrayBuffer> },
-        select: { status: true }
+  /**
+   * The report and its conversation in one query (a join), so that a known receipt costs one round trip, as an
+   * unknown one does.
+   */
+  findByReceipt: async (receiptHash: Uint8Array) => {
+    const rows = await prisma.$queryRaw<JoinedRow[]>`
+      SELECT r.id::text AS id, r.status::text AS status, m.id::text AS message_id, m.kind::text AS kind,
+             m.ciphertext, m.reporter_sealed_key, m.key_version, m.sent_on
+      FROM report r LEFT JOIN report_message m ON m.report_id = r.id
+      WHERE r.receipt_hash = ${receiptHash}
+      ORDER BY m.seq`
+    const [first] = rows
+    if (!first) {
+      return null
+    }
+    return {
+      id: first.id,
+      status: first.status,
+      messages: rows.flatMap((row) =>
+        row.message_id && row.kind && row.ciphertext && row.reporter_sealed_key && row.sent_on
+          ? [
+              {
+                id: row.message_id,
+                kind: row.kind,
+                ciphertext: row.ciphertext,
+                reporterSealedKey: row.reporter_sealed_key,
+                keyVersion: Number(row.key_version),
+                sentOn: row.sent_on
+              }
+            ]
+          : []
+      )
+    }
+  },
+
+  /**
+   * Withdrawal: the narrative, the conversation and the reviewers' summaries are destroyed in the same transaction
+   * that marks the report withdrawn; codes and facets already given stay. Returns false if it was already withdrawn.
+   */
+  withdraw: (id: string, at: Date) =>
+    prisma.$transaction(async (tx) => {
+      const moved = await tx.report.updateMany({
+        where: { id, status: { not: 'withdrawn' } },
+        data: { status: 'withdrawn', closedOn: toDateOnly(at) }
       })
-    )?.status ?? null
+      if (moved.count === 1) {
+        await destroyReporterText(tx, [id], toDateOnly(at))
+        // The reviewers' summaries were written from the narrative: they go with it; codes and facets stay.
+        await tx.coding.updateMany({ where: { reportId: id }, data: { summary: '' } })
+        // Duplicates counted under this report are counted on their own again, rather than nowhere.
+        await tx.report.updateMany({
+          where: { mergedIntoId: id, status: 'merged' },
+          data: { status: 'in_review', mergedIntoId: null, closedOn: null }
+        })
+      }
+      return moved.count === 1
+    })
 })
 
 export type ReceiptsRepository = ReturnType<typeof createReceiptsRepository>

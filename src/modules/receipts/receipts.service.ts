@@ -1,6 +1,7 @@
 import { AppError } from '../../lib/errors.js'
-import { parseReceipt } from '../../lib/crypto/secrets.js'
+import { parseReceipt, reporterKeyPair } from '../../lib/crypto/secrets.js'
 import type { KeyRing } from '../../plugins/crypto.js'
+import type { MessagesService } from '../messages/messages.service.js'
 import { hashReceipt } from '../reports/reports.service.js'
 import type { ReceiptsRepository } from './receipts.repository.js'
 import type { TReceiptResponse } from './receipts.schemas.js'
@@ -14,25 +15,60 @@ const STATUS_FOR_REPORTER = {
   withdrawn: 'withdrawn'
 } as const
 
-export const createReceiptsService = ({
-  repository,
-  keys
-}: {
+export type ReceiptsServiceDeps = {
   repository: ReceiptsRepository
+  messages: MessagesService
   keys: Pick<KeyRing, 'get'>
-}) => ({
+  clock?: () => Date
+}
+
+/** The reporter's way back, with nothing but the receipt: status, the conversation, answers, withdrawal. */
+export const createReceiptsService = (deps: ReceiptsServiceDeps) => {
+  const { repository, messages, keys, clock = () => new Date() } = deps
   /**
    * A malformed receipt takes the same path as a well-formed unknown one (hash, one indexed lookup, 404), so
    * neither the answer nor its timing says which it was.
    */
-  findStatus: async (receipt: string): Promise<TReceiptResponse> => {
-    const bytes = parseReceipt(receipt) ?? new TextEncoder().encode(`malformed|${receipt}`)
-    const status = await repository.findStatus(hashReceipt(keys.get(), bytes))
-    if (!status) {
+  const find = async (receipt: string) => {
+    const parsed = parseReceipt(receipt)
+    const bytes = parsed ?? new TextEncoder().encode(`malformed|${receipt}`)
+    const report = await repository.findByReceipt(hashReceipt(keys.get(), bytes))
+    if (!report || !parsed) {
       throw new AppError('NOT_FOUND', 'No report has this receipt. Check it and try again.')
     }
-    return { status: STATUS_FOR_REPORTER[status] }
+    return { report, receiptBytes: parsed }
   }
-})
+
+  return {
+    findStatus: async (receipt: string): Promise<TReceiptResponse> => {
+      const { report, receiptBytes } = await find(receipt)
+      const status = STATUS_FOR_REPORTER[report.status]
+      if (report.messages.length === 0) {
+        return { status, messages: [] }
+      }
+      const crypto = keys.get()
+      const keyPair = reporterKeyPair(crypto.sodium, crypto.reporterKey, receiptBytes)
+      try {
+        const conversation = messages.forReporter(report.id, keyPair, report.messages)
+        return { status, messages: conversation.map(({ kind, text, sentOn }) => ({ kind, text, sentOn })) }
+      } finally {
+        crypto.sodium.memzero(keyPair.secretKey)
+      }
+    },
+
+    answer: async (receipt: string, text: string) => {
+      const { report } = await find(receipt)
+      const { message, findings } = await messages.post(report.id, 'answer', text)
+      return { message: { kind: message.kind, text: message.text, sentOn: message.sentOn }, findings }
+    },
+
+    /** Withdraws the report: its narrative and conversation are destroyed at once; a coding made already stays. */
+    withdraw: async (receipt: string) => {
+      const { report } = await find(receipt)
+      await repository.withdraw(report.id, clock())
+      return { status: 'withdrawn' as const }
+    }
+  }
+}
 
 export type ReceiptsService = ReturnType<typeof createReceiptsService>

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database.js'
 import type { TCreateReportBody } from './reports.schemas.js'
+import { bytes } from '../../db/bytes.js'
 
 export type NewReport = Omit<TCreateReportBody, 'narrative' | 'occurredMonth'> & {
   id: string
@@ -10,24 +11,23 @@ export type NewReport = Omit<TCreateReportBody, 'narrative' | 'occurredMonth'> &
   narrativeSealedKey: Uint8Array
   keyVersion: number
   cipherVersion: number
+  reporterPublicKey: Uint8Array
 }
 
 export type IdempotencyEntry = { keyHash: Uint8Array; requestMac: Uint8Array; response: Uint8Array; createdOn: Date }
 
 export class IdempotencyKeyTaken extends Error {}
 
-// libsodium's buffers are typed on ArrayBufferLike, Prisma's Bytes on ArrayBuffer; they are plain ArrayBuffers.
-const bytes = (value: Uint8Array) => value as Uint8Array<ArrayBuffer>
-
 const REPORT_COLUMNS = `id, event_class, detection, setting, region, occurred_month, handover, consent_to_publish,
-  received_on, receipt_hash, narrative_ciphertext, narrative_sealed_key, key_version, cipher_version`
+  received_on, receipt_hash, narrative_ciphertext, narrative_sealed_key, key_version, cipher_version,
+  reporter_public_key`
 const REPORT_VALUES = `$1::uuid, $2::event_class, $3::detection, $4::setting, $5, $6::date, $7, $8, $9::date, $10, $11,
-  $12, $13, $14`
+  $12, $13, $14, $15`
 const INSERT_REPORT = `INSERT INTO report (${REPORT_COLUMNS}) VALUES (${REPORT_VALUES})`
 const INSERT_REPORT_WITH_REPLAY = `
   WITH replay AS (
     INSERT INTO idempotency_record (key_hash, request_mac, response, created_on)
-    VALUES ($15, $16, $17, $18::date)
+    VALUES ($16, $17, $18, $19::date)
     ON CONFLICT (key_hash) DO NOTHING
     RETURNING key_hash
   )
@@ -58,7 +58,8 @@ export const createReportsRepository = (db: Pick<Database, 'prisma' | 'execute'>
       report.narrativeCiphertext,
       report.narrativeSealedKey,
       report.keyVersion,
-      report.cipherVersion
+      report.cipherVersion,
+      report.reporterPublicKey
     ]
     if (!idempotency) {
       await db.execute(INSERT_REPORT, values)

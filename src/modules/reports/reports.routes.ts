@@ -6,7 +6,7 @@ export type ReportsRoutesOptions = { service: ReportsService; regions: readonly 
 
 export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async (app, options) => {
   app.post(
-    '/',
+    '',
     {
       schema: buildCreateReportSchema(options.regions),
       config: { anonymous: true, rateLimit: { max: options.per10Minutes, timeWindow: '10 minutes' } }

@@ -3,7 +3,7 @@ import { monthStart, toDateOnly } from '../../lib/dates.js'
 import { AppError } from '../../lib/errors.js'
 import { redact } from '../../lib/redaction/index.js'
 import { CIPHER_VERSION, sealNarrative } from '../../lib/crypto/sealing.js'
-import { keyedHash, newReceipt, parseReceipt } from '../../lib/crypto/secrets.js'
+import { keyedHash, newReceipt, parseReceipt, reporterKeyPair } from '../../lib/crypto/secrets.js'
 import type { AppCrypto, KeyRing } from '../../plugins/crypto.js'
 import { createIdempotency, type Idempotency } from './idempotency.js'
 import { IdempotencyKeyTaken, type ReportsRepository } from './reports.repository.js'
@@ -59,6 +59,8 @@ export const createReportsService = ({ repository, keys, clock = () => new Date(
         keyVersion: crypto.teamKey.version,
         publicKey: crypto.teamKey.publicKey
       })
+      const reporter = reporterKeyPair(crypto.sodium, crypto.reporterKey, receiptBytes)
+      crypto.sodium.memzero(reporter.secretKey)
       const response: TCreateReportResponse = { receipt, redacted, findings }
       const today = toDateOnly(clock())
       const { narrative: _narrative, occurredMonth, ...fields } = body
@@ -77,7 +79,8 @@ export const createReportsService = ({ repository, keys, clock = () => new Date(
             narrativeCiphertext: sealed.ciphertext,
             narrativeSealedKey: sealed.sealedKey,
             keyVersion: crypto.teamKey.version,
-            cipherVersion: CIPHER_VERSION
+            cipherVersion: CIPHER_VERSION,
+            reporterPublicKey: reporter.publicKey
           },
           idempotencyKey
             ? {

@@ -4,6 +4,7 @@ import type { Role } from '../../generated/prisma/client.js'
 import { deriveWrapKey, hashPassword, passwordProblem } from '../../lib/auth/password.js'
 import { newTotpSecret, totpUri } from '../../lib/auth/totp.js'
 import { randomBytes } from '../../lib/crypto/random.js'
+import { userBoxKeyPair } from '../../lib/crypto/secrets.js'
 import { sealWithKey } from '../../lib/crypto/sealing.js'
 import type { Sodium } from '../../lib/crypto/sodium.js'
 import { AppError } from '../../lib/errors.js'
@@ -39,18 +40,46 @@ export const openTotpSecret = (sodium: Sodium, totpKey: Uint8Array, userId: stri
     totpKey
   )
 
-/** The team secret sealed for one user under a key derived from their password. */
-export const wrapTeamKeyForUser = async (
+/**
+ * What a user's password protects, derived once: the team secret sealed under the password-derived wrap key (when
+ * `team` is given) and the public half of the user's grant box (an admin seals grants to it).
+ */
+export const userKeyMaterial = async (
   sodium: Sodium,
-  { userId, password, salt, team }: { userId: string; password: string; salt: Uint8Array; team: TeamSecret }
+  { userId, password, salt, team }: { userId: string; password: string; salt: Uint8Array; team?: TeamSecret }
 ) => {
   const wrapKey = await deriveWrapKey(password, salt)
   try {
-    return sealWithKey(sodium, team.secretKey, wrapKey, userKeyContext(team.version, userId))
+    const box = userBoxKeyPair(sodium, wrapKey, userId)
+    sodium.memzero(box.secretKey)
+    return {
+      teamKeyWrap: team ? sealWithKey(sodium, team.secretKey, wrapKey, userKeyContext(team.version, userId)) : null,
+      teamKeyVersion: team?.version ?? null,
+      boxPublicKey: box.publicKey
+    }
   } finally {
     sodium.memzero(wrapKey)
   }
 }
+
+/** What may be said of an account: never its hashes, secrets or wraps, only whether they exist. */
+export const toUserSummary = (user: {
+  id: string
+  email: string
+  role: Role
+  disabledAt: Date | null
+  teamKeyWrap: Uint8Array | null
+  pendingGrant: Uint8Array | null
+  createdAt: Date
+}) => ({
+  id: user.id,
+  email: user.email,
+  role: user.role,
+  status: user.disabledAt ? ('disabled' as const) : ('active' as const),
+  canUnseal: user.teamKeyWrap !== null,
+  hasPendingGrant: user.pendingGrant !== null,
+  createdOn: user.createdAt.toISOString().slice(0, 10)
+})
 
 export const createUsersService = ({ repository, sodium, totpKey, clock = () => new Date() }: UsersServiceDeps) => {
   const requireUser = async (email: string) => {
@@ -102,8 +131,7 @@ export const createUsersService = ({ repository, sodium, totpKey, clock = () => 
           passwordHash: await hashPassword(password),
           totpSecret: sealWithKey(sodium, secret, totpKey, TOTP_CONTEXT(id)),
           wrapSalt: salt,
-          teamKeyWrap: team ? await wrapTeamKeyForUser(sodium, { userId: id, password, salt, team }) : null,
-          teamKeyVersion: team?.version ?? null,
+          ...(await userKeyMaterial(sodium, { userId: id, password, salt, team })),
           createdAt: clock()
         })
         return { id, totpUri: totpUri(secret, address) }
@@ -123,8 +151,7 @@ export const createUsersService = ({ repository, sodium, totpKey, clock = () => 
       await repository.replacePassword(user.id, {
         passwordHash: await hashPassword(password),
         wrapSalt: salt,
-        teamKeyWrap: team ? await wrapTeamKeyForUser(sodium, { userId: user.id, password, salt, team }) : null,
-        teamKeyVersion: team?.version ?? null
+        ...(await userKeyMaterial(sodium, { userId: user.id, password, salt, team }))
       })
     },
 
@@ -133,14 +160,7 @@ export const createUsersService = ({ repository, sodium, totpKey, clock = () => 
       await repository.disable(user.id, clock())
     },
 
-    list: async () =>
-      (await repository.list()).map((user) => ({
-        email: user.email,
-        role: user.role,
-        status: user.disabledAt ? 'disabled' : 'active',
-        canUnseal: user.teamKeyWrap !== null,
-        createdOn: user.createdAt.toISOString().slice(0, 10)
-      }))
+    list: async () => (await repository.list()).map(toUserSummary)
   }
 }
 

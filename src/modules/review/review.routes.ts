@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { RequestSession } from '../../plugins/sessions.js'
+import { mergeSchema, queueSchema, readSchema, statusSchema } from './review.schemas.js'
+import type { ReviewService } from './review.service.js'
+
+/** Narratives are for reviewers and leads; admins manage accounts and do not read reports. */
+export const reviewRoutes: FastifyPluginAsyncZod<{ service: ReviewService }> = async (app, { service }) => {
+  const reviewers = app.requireRole('reviewer', 'lead')
+  const sessionOf = (request: { session: RequestSession | null }) => request.session as RequestSession
+
+  app.get('', { schema: queueSchema, onRequest: reviewers }, async (request) => service.queue(request.query))
+
+  app.get('/:id', { schema: readSchema, onRequest: reviewers }, async (request) =>
+    service.read(sessionOf(request), request.params.id)
+  )
+
+  app.patch('/:id', { schema: statusSchema, onRequest: reviewers }, async (request) =>
+    service.moveStatus(sessionOf(request), request.params.id, request.body.status)
+  )
+
+  app.post('/:id/merge', { schema: mergeSchema, onRequest: reviewers }, async (request) =>
+    service.merge(sessionOf(request), request.params.id, request.body.into)
+  )
+}

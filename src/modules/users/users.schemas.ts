@@ -1,0 +1,34 @@
+import { z } from 'zod'
+import { ZErrorResponse, ZId } from '../../lib/http-schemas.js'
+
+export const ZUser = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    role: z.enum(['reviewer', 'lead', 'admin']),
+    status: z.enum(['active', 'disabled']),
+    canUnseal: z.boolean(),
+    hasPendingGrant: z.boolean().describe('an admin granted unsealing; it takes effect at their next sign-in'),
+    createdOn: z.string()
+  })
+  .strict()
+
+export const ZUserParams = z.object({ id: ZId }).strict()
+
+const errors = { 401: ZErrorResponse, 403: ZErrorResponse }
+
+export const listUsersSchema = {
+  tags: ['admin'],
+  summary: 'Every reviewer, lead and admin account.',
+  querystring: z.object({}).strict(),
+  response: { 200: z.object({ users: z.array(ZUser) }).strict(), 400: ZErrorResponse, ...errors }
+}
+
+export const grantSchema = {
+  tags: ['admin'],
+  summary:
+    "Let a user unseal (needs X-CSRF-Token): the team key from the admin's own session is sealed to the user's " +
+    'grant box, which only their password opens; it becomes theirs at their next sign-in.',
+  params: ZUserParams,
+  response: { 200: ZUser, 400: ZErrorResponse, ...errors, 404: ZErrorResponse, 409: ZErrorResponse }
+}

@@ -75,6 +75,9 @@ const MATRIX = {
 
   // Analysis is for safety leads.
   'GET /api/v1/analysis/agreement': [401, 403, 200, 403],
+  'GET /api/v1/analysis/trends': [401, 403, 200, 403],
+  'GET /api/v1/analysis/cooccurrence': [401, 403, 200, 403],
+  'GET /api/v1/analysis/rising': [401, 403, 200, 403],
 
   // Account administration is for admins.
   'GET /api/v1/users': [401, 403, 403, 200],
@@ -180,6 +183,9 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   'GET /api/v1/taxonomy': () => ({ url: '/api/v1/taxonomy' }),
 
   'GET /api/v1/analysis/agreement': () => ({ url: '/api/v1/analysis/agreement' }),
+  'GET /api/v1/analysis/trends': () => ({ url: '/api/v1/analysis/trends?groupBy=region' }),
+  'GET /api/v1/analysis/cooccurrence': () => ({ url: '/api/v1/analysis/cooccurrence' }),
+  'GET /api/v1/analysis/rising': () => ({ url: '/api/v1/analysis/rising' }),
 
   'GET /api/v1/users': () => ({ url: '/api/v1/users' }),
   'POST /api/v1/users/{id}/grant': (f) => ({ url: `/api/v1/users/${f.newcomerId}/grant` })

@@ -3,13 +3,20 @@ import { createAuditRepository } from '../audit/audit.repository.js'
 import { createCodingsRepository } from '../codings/codings.repository.js'
 import { analysisRoutes } from './analysis.routes.js'
 import { createAnalysisService } from './analysis.service.js'
+import { createFactsRepository } from './facts.repository.js'
+import { createTrendsRepository } from './trends.repository.js'
+import { createTrendsService } from './trends.service.js'
 
-/** /api/v1/analysis: coder agreement (and, with issue 5, trends). */
+/** /api/v1/analysis: coder agreement, themed trends, co-occurrence and rising themes, for safety leads. */
 export const analysisModule: FastifyPluginAsync = async (app) => {
-  const service = createAnalysisService({
-    codings: createCodingsRepository(app.db.prisma),
-    taxonomy: app.taxonomy,
-    audit: createAuditRepository(app.db.prisma)
-  })
-  await app.register(analysisRoutes, { prefix: '/api/v1/analysis', service })
+  const audit = createAuditRepository(app.db.prisma)
+  // The first start after the analysis tables arrived derives them from the codings already there.
+  const facts = createFactsRepository()
+  if (await facts.needsRebuild(app.db.prisma)) {
+    await app.db.prisma.$transaction((tx) => facts.rebuild(tx), { timeout: 600_000 })
+  }
+  const { prisma } = app.db
+  const service = createAnalysisService({ codings: createCodingsRepository(prisma), taxonomy: app.taxonomy, audit })
+  const trends = createTrendsService({ repository: createTrendsRepository(prisma), taxonomy: app.taxonomy, audit })
+  await app.register(analysisRoutes, { prefix: '/api/v1/analysis', service, trends })
 }

@@ -1,4 +1,7 @@
 import type { CodeRole, Prisma, PrismaClient, ReportStatus } from '../../generated/prisma/client.js'
+import { createFactsRepository } from '../analysis/facts.repository.js'
+
+const facts = createFactsRepository()
 
 const CODING = {
   id: true,
@@ -52,6 +55,7 @@ export const createCodingsRepository = (prisma: PrismaClient) => ({
         where: { id: coding.reportId, status: { in: ['new', 'in_review'] } },
         data: { status: 'coded' }
       })
+      await facts.refresh(tx, [coding.reportId])
       await onSaved(tx)
       return { outcome: isMine ? 'replaced' : 'created' }
     }),

@@ -1,6 +1,9 @@
 import type { MessageKind, PrismaClient, ReportStatus } from '../../generated/prisma/client.js'
 import { toDateOnly } from '../../lib/dates.js'
+import { createFactsRepository } from '../analysis/facts.repository.js'
 import { destroyReporterText } from '../retention/retention.repository.js'
+
+const facts = createFactsRepository()
 
 type JoinedRow = {
   id: string
@@ -61,13 +64,16 @@ export const createReceiptsRepository = (prisma: PrismaClient) => ({
       })
       if (moved.count === 1) {
         await destroyReporterText(tx, [id], toDateOnly(at))
-        // The reviewers' summaries were written from the narrative: they go with it; codes and facets stay.
-        await tx.coding.updateMany({ where: { reportId: id }, data: { summary: '' } })
+        // The reviewers' summaries and learning points were written from the narrative: they go with it; codes
+        // and facets stay.
+        await tx.coding.updateMany({ where: { reportId: id }, data: { summary: '', learningPoint: '' } })
         // Duplicates counted under this report are counted on their own again, rather than nowhere.
+        const freed = await tx.report.findMany({ where: { mergedIntoId: id, status: 'merged' }, select: { id: true } })
         await tx.report.updateMany({
           where: { mergedIntoId: id, status: 'merged' },
           data: { status: 'in_review', mergedIntoId: null, closedOn: null }
         })
+        await facts.refresh(tx, freed.map((report) => report.id))
       }
       return moved.count === 1
     })

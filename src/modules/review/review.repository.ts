@@ -1,6 +1,9 @@
 import type { Prisma, PrismaClient, ReportStatus } from '../../generated/prisma/client.js'
 import { monthStart, toDateOnly } from '../../lib/dates.js'
+import { createFactsRepository } from '../analysis/facts.repository.js'
 import type { TQueueQuery } from './review.schemas.js'
+
+const facts = createFactsRepository()
 
 const SUMMARY = {
   id: true,
@@ -87,6 +90,8 @@ export const createReviewRepository = (prisma: PrismaClient) => ({
       await tx.report.update({ where: { id }, data: { status: 'merged', mergedIntoId: into, closedOn: today } })
       // Duplicates of this report follow it, so nothing is ever merged into a merged report (no chains).
       await tx.report.updateMany({ where: { mergedIntoId: id }, data: { mergedIntoId: into } })
+      // The duplicate stops counting on its own; the duplicates that followed it were not counting already.
+      await facts.refresh(tx, [id])
       await onMerged(tx)
       return null
     }),

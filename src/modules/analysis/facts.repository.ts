@@ -1,0 +1,146 @@
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
+
+/**
+ * The analysis record: `analysis_report` and `analysis_code` are derived from `report` and `coding` alone, and the
+ * rollups from them. Everything that changes what a report counts as (a coding saved, a merge, a duplicate freed by
+ * a withdrawal) calls `refresh` in its own transaction, so analysis is never behind the review and never needs a
+ * batch job. `rebuild` derives everything from scratch (first start after an upgrade, a new taxonomy version, bulk
+ * loads), and tests check that both give what a plain recount gives.
+ *
+ * A report counts when it has a coding and is not a merged duplicate (duplicates count once, as their primary; a
+ * withdrawn report keeps its coded record). Its coding of record is its first coding: once a second reviewer codes,
+ * the first is frozen, so the record does not move as more codings arrive. Codes are carried into the current
+ * taxonomy version through the version's mappings (a code with no way into the current version is left out), and
+ * each report is counted once per code at each level, in whatever role.
+ */
+
+type Client = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>
+
+/** `WHERE` fragment choosing reports: some (`ids`) or all. */
+const which = (column: Prisma.Sql, ids: readonly string[] | 'all') =>
+  ids === 'all' ? Prisma.sql`TRUE` : Prisma.sql`${column} = ANY(${[...ids]}::uuid[])`
+
+const insertReports = (ids: readonly string[] | 'all') => Prisma.sql`
+  INSERT INTO analysis_report
+    (report_id, coding_id, month, region, event_class, setting, detection, reach, event_type, handover, consent)
+  SELECT DISTINCT ON (r.id) r.id, c.id, r.occurred_month, r.region, r.event_class::text, c.setting, c.detection,
+         c.reach_and_harm, c.event_type, c.handover, r.consent_to_publish
+  FROM report r JOIN coding c ON c.report_id = r.id
+  WHERE r.merged_into_id IS NULL AND ${which(Prisma.sql`r.id`, ids)}
+  ORDER BY r.id, c.coded_at, c.id`
+
+const insertCodes = (ids: readonly string[] | 'all') => Prisma.sql`
+  WITH latest AS (SELECT max(version) AS version FROM taxonomy_version),
+  mapped AS (
+    SELECT f.report_id, x.role, coalesce(m.to_code, x.code) AS code
+    FROM analysis_report f
+    JOIN coding c ON c.id = f.coding_id
+    JOIN coding_code x ON x.coding_id = f.coding_id
+    CROSS JOIN latest
+    LEFT JOIN taxonomy_mapping m
+      ON c.taxonomy_version <> latest.version AND m.from_version = c.taxonomy_version AND m.from_code = x.code
+     AND m.to_version = latest.version
+    WHERE ${which(Prisma.sql`f.report_id`, ids)}
+  ),
+  tree AS (
+    SELECT leaf.code AS l3, grp.code AS l2, grp.parent_code AS l1
+    FROM taxonomy_code leaf
+    JOIN taxonomy_code grp ON grp.version = leaf.version AND grp.code = leaf.parent_code
+    WHERE leaf.version = (SELECT version FROM latest) AND leaf.level = 3
+  )
+  INSERT INTO analysis_code
+    (report_id, level, code, contributing, mitigating, month, region, event_class, setting, detection, reach, event_type)
+  SELECT f.report_id, t.level, t.code, bool_or(mapped.role = 'contributing'), bool_or(mapped.role = 'mitigating'),
+         f.month, f.region, f.event_class, f.setting, f.detection, f.reach, f.event_type
+  FROM mapped
+  JOIN tree ON tree.l3 = mapped.code
+  JOIN analysis_report f ON f.report_id = mapped.report_id
+  CROSS JOIN LATERAL (VALUES (1, tree.l1), (2, tree.l2), (3, tree.l3)) AS t(level, code)
+  GROUP BY f.report_id, t.level, t.code, f.month, f.region, f.event_class, f.setting, f.detection, f.reach,
+           f.event_type`
+
+/** One row per report and rollup key it counts under: the single definition both `refresh` and `rebuild` use. */
+const items = (ids: readonly string[] | 'all') => {
+  const reports = which(Prisma.sql`report_id`, ids)
+  const dimension = (dim: string, column: string) =>
+    Prisma.sql`SELECT month, ${dim}::text AS dim, 'any'::text AS role, ${Prisma.raw(column)} AS value
+               FROM analysis_report WHERE ${reports}`
+  const code = (role: string, condition: string) =>
+    Prisma.sql`SELECT month, 'code' || level, ${role}::text, code FROM analysis_code
+               WHERE ${reports} AND ${Prisma.raw(condition)}`
+  return Prisma.join(
+    [
+      dimension('all', "''"),
+      dimension('region', 'region'),
+      dimension('setting', 'setting'),
+      dimension('event_class', 'event_class'),
+      dimension('detection', 'detection'),
+      dimension('reach', 'reach'),
+      dimension('event_type', 'event_type'),
+      code('any', 'TRUE'),
+      code('contributing', 'contributing'),
+      code('mitigating', 'mitigating')
+    ],
+    ' UNION ALL '
+  )
+}
+
+const pairs = (ids: readonly string[] | 'all') => Prisma.sql`
+  SELECT a.month, a.level, a.code AS code_a, b.code AS code_b
+  FROM analysis_code a JOIN analysis_code b ON b.report_id = a.report_id AND b.level = a.level AND a.code < b.code
+  WHERE ${which(Prisma.sql`a.report_id`, ids)}`
+
+/** Adds (sign 1) or takes away (sign −1) what the chosen reports count for in the rollups. */
+const applyToRollups = async (client: Client, ids: readonly string[], sign: 1 | -1) => {
+  // Sorted, so that two transactions touching the same rollup rows lock them in the same order (no deadlock).
+  await client.$executeRaw`
+    INSERT INTO analysis_rollup (dim, role, month, value, n)
+    SELECT dim, role, month, value, ${sign}::int * count(*)::int FROM (${items(ids)}) AS i
+    GROUP BY dim, role, month, value ORDER BY dim, role, month, value
+    ON CONFLICT (dim, role, month, value) DO UPDATE SET n = analysis_rollup.n + excluded.n`
+  await client.$executeRaw`
+    INSERT INTO analysis_pair_rollup (level, month, code_a, code_b, n)
+    SELECT level, month, code_a, code_b, ${sign}::int * count(*)::int FROM (${pairs(ids)}) AS p
+    GROUP BY level, month, code_a, code_b ORDER BY level, month, code_a, code_b
+    ON CONFLICT (level, month, code_a, code_b) DO UPDATE SET n = analysis_pair_rollup.n + excluded.n`
+}
+
+export const createFactsRepository = () => ({
+  /**
+   * Brings the analysis record of these reports up to date with their review: call it inside the transaction
+   * that changed them, after the change (the report rows should be locked by it).
+   */
+  refresh: async (client: Client, reportIds: readonly string[]) => {
+    const ids = [...new Set(reportIds)].sort()
+    if (ids.length === 0) return
+    await applyToRollups(client, ids, -1)
+    await client.$executeRaw`DELETE FROM analysis_code WHERE report_id = ANY(${ids}::uuid[])`
+    await client.$executeRaw`DELETE FROM analysis_report WHERE report_id = ANY(${ids}::uuid[])`
+    await client.$executeRaw(insertReports(ids))
+    await client.$executeRaw(insertCodes(ids))
+    await applyToRollups(client, ids, 1)
+  },
+
+  /** Derives the whole analysis record again from the review tables (in the caller's transaction, if any). */
+  rebuild: async (client: Client) => {
+    await client.$executeRaw`TRUNCATE analysis_report, analysis_code, analysis_rollup, analysis_pair_rollup`
+    await client.$executeRaw(insertReports('all'))
+    await client.$executeRaw(insertCodes('all'))
+    await client.$executeRaw`
+      INSERT INTO analysis_rollup (dim, role, month, value, n)
+      SELECT dim, role, month, value, count(*)::int FROM (${items('all')}) AS i GROUP BY dim, role, month, value`
+    await client.$executeRaw`
+      INSERT INTO analysis_pair_rollup (level, month, code_a, code_b, n)
+      SELECT level, month, code_a, code_b, count(*)::int FROM (${pairs('all')}) AS p
+      GROUP BY level, month, code_a, code_b`
+  },
+
+  /** Whether codings exist that the analysis record has never seen (e.g. the first start after an upgrade). */
+  needsRebuild: async (client: Client) => {
+    const [row] = await client.$queryRaw<{ missing: boolean }[]>`
+      SELECT EXISTS (SELECT 1 FROM coding) AND NOT EXISTS (SELECT 1 FROM analysis_report) AS missing`
+    return row?.missing === true
+  }
+})
+
+export type FactsRepository = ReturnType<typeof createFactsRepository>

@@ -1,0 +1,75 @@
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
+import { dateOfMonthIndex } from '../../lib/periods.js'
+import type { Dimension } from './trends.schemas.js'
+
+export type Role = 'any' | 'contributing' | 'mitigating'
+export type MonthCount = { month: Date; value: string; n: number }
+export type Filters = Partial<Record<Dimension, string>> & { code?: { level: number; code: string } }
+
+/** The analysis tables' column (and rollup dim) for each dimension of the API. */
+const COLUMN: Record<Dimension, string> = {
+  region: 'region',
+  setting: 'setting',
+  eventClass: 'event_class',
+  detection: 'detection',
+  reach: 'reach',
+  eventType: 'event_type'
+}
+
+const roleCondition = (alias: string, role: Role) =>
+  role === 'any' ? Prisma.sql`TRUE` : Prisma.raw(`${alias}.${role}`)
+
+/** Conditions on a table carrying the report's fields (alias `t`), for the filters and the month range. */
+const where = (filters: Filters, role: Role, from: number, to: number) => {
+  const parts = [Prisma.sql`t.month >= ${dateOfMonthIndex(from)}::date AND t.month <= ${dateOfMonthIndex(to)}::date`]
+  for (const [dimension, column] of Object.entries(COLUMN) as [Dimension, string][]) {
+    const value = filters[dimension]
+    if (value !== undefined) parts.push(Prisma.sql`t.${Prisma.raw(column)} = ${value}`)
+  }
+  if (filters.code) {
+    parts.push(Prisma.sql`EXISTS (SELECT 1 FROM analysis_code f WHERE f.report_id = t.report_id
+      AND f.level = ${filters.code.level}::smallint AND f.code = ${filters.code.code} AND ${roleCondition('f', role)})`)
+  }
+  return Prisma.join(parts, ' AND ')
+}
+
+export const createTrendsRepository = (prisma: PrismaClient) => ({
+  /** Monthly counts of one rollup dimension: what unfiltered questions read, a few rows per month and value. */
+  rollup: (dim: string, role: Role, from: number, to: number) =>
+    prisma.$queryRaw<MonthCount[]>`
+      SELECT month, value, n FROM analysis_rollup
+      WHERE dim = ${dim} AND role = ${role} AND month >= ${dateOfMonthIndex(from)}::date
+        AND month <= ${dateOfMonthIndex(to)}::date AND n <> 0`,
+
+  dimensionOf: (groupBy: Dimension | 'code', level: number) =>
+    groupBy === 'code' ? `code${level}` : (COLUMN[groupBy] ?? groupBy),
+
+  /** Monthly counts by a dimension or by code at a level, counted from the analysis record under filters. */
+  filteredCounts: (groupBy: Dimension | 'code', level: number, role: Role, filters: Filters, from: number, to: number) =>
+    groupBy === 'code'
+      ? prisma.$queryRaw<MonthCount[]>`
+          SELECT t.month, t.code AS value, count(*)::int AS n FROM analysis_code t
+          WHERE t.level = ${level}::smallint AND ${roleCondition('t', role)} AND ${where(filters, role, from, to)}
+          GROUP BY t.month, t.code`
+      : prisma.$queryRaw<MonthCount[]>`
+          SELECT t.month, t.${Prisma.raw(COLUMN[groupBy])} AS value, count(*)::int AS n FROM analysis_report t
+          WHERE ${where(filters, role, from, to)}
+          GROUP BY t.month, t.${Prisma.raw(COLUMN[groupBy])}`,
+
+  /** Reports per month under the filters (the denominators of shares). */
+  filteredTotals: (role: Role, filters: Filters, from: number, to: number) =>
+    prisma.$queryRaw<MonthCount[]>`
+      SELECT t.month, '' AS value, count(*)::int AS n FROM analysis_report t
+      WHERE ${where(filters, role, from, to)} GROUP BY t.month`,
+
+  /** Reports carrying both codes of each pair of one level, over a month range. */
+  pairs: (level: number, from: number, to: number, minCount: number, limit: number) =>
+    prisma.$queryRaw<{ a: string; b: string; n: number }[]>`
+      SELECT code_a AS a, code_b AS b, sum(n)::int AS n FROM analysis_pair_rollup
+      WHERE level = ${level}::smallint AND month >= ${dateOfMonthIndex(from)}::date
+        AND month <= ${dateOfMonthIndex(to)}::date
+      GROUP BY code_a, code_b HAVING sum(n) >= ${minCount}
+      ORDER BY sum(n) DESC, code_a, code_b LIMIT ${limit}`
+})
+
+export type TrendsRepository = ReturnType<typeof createTrendsRepository>

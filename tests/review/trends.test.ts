@@ -1,0 +1,348 @@
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createFactsRepository } from '../../src/modules/analysis/facts.repository.js'
+import { coding } from '../helpers/codings.js'
+import { postReport, reportBody } from '../helpers/reports.js'
+import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { type SignedIn, signedInUser } from '../helpers/users.js'
+
+/**
+ * Trends, co-occurrence and rising themes must equal a plain recount of the review tables, whatever happened to
+ * the reports: codings and re-codings, second codings, merges, a withdrawn primary freeing its duplicates.
+ */
+
+const LEAVES = ['PA.SL.01', 'PA.SL.02', 'PA.MR.01', 'TC.HO.02', 'TC.IS.01', 'OR.RE.01', 'SU.IN.01', 'FP.EN.01']
+const REGIONS = ['north-east', 'london', 'east']
+const SETTINGS = ['child_protection', 'court', 'front_door']
+const MONTHS = ['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03']
+
+type Recount = { month: string; region: string; setting: string; reach: string; codes: Map<string, Set<string>> }
+
+describe('analysis for safety leads: trends, co-occurrence, rising themes', () => {
+  let t: TestApp
+  let first: SignedIn
+  let second: SignedIn
+  let lead: SignedIn
+  const ids: string[] = []
+
+  const post = (who: SignedIn, url: string, payload: object) =>
+    t.app.inject({ method: 'POST', url, headers: who.headers, payload })
+  const get = (url: string, who: SignedIn = lead) => t.app.inject({ method: 'GET', url, headers: { cookie: who.cookie } })
+
+  /** What every report counts as, worked out from the review tables with none of the analysis code. */
+  const recount = async (): Promise<Map<string, Recount>> => {
+    const reports = await t.app.db.prisma.report.findMany({
+      where: { mergedIntoId: null },
+      select: {
+        id: true,
+        occurredMonth: true,
+        region: true,
+        codings: { select: { id: true, codedAt: true, setting: true, reachAndHarm: true, codes: true } }
+      }
+    })
+    const result = new Map<string, Recount>()
+    for (const report of reports) {
+      const [record] = [...report.codings].sort(
+        (a, b) => a.codedAt.getTime() - b.codedAt.getTime() || a.id.localeCompare(b.id)
+      )
+      if (!record) continue
+      const codes = new Map<string, Set<string>>()
+      for (const { code, role } of record.codes) {
+        const parts = code.split('.')
+        for (const key of [parts[0], `${parts[0]}.${parts[1]}`, code] as string[]) {
+          codes.set(key, new Set([...(codes.get(key) ?? []), role]))
+        }
+      }
+      result.set(report.id, {
+        month: report.occurredMonth.toISOString().slice(0, 7),
+        region: report.region,
+        setting: record.setting,
+        reach: record.reachAndHarm,
+        codes
+      })
+    }
+    return result
+  }
+
+  const quarterOf = (month: string) => `${month.slice(0, 4)}-Q${Math.floor((Number(month.slice(5)) - 1) / 3) + 1}`
+
+  /** The trends answer as period → key → count, without zeros. */
+  const asCounts = (body: { periods: { period: string; groups: { key: string; count: number }[] }[] }) =>
+    Object.fromEntries(
+      body.periods.map((p) => [
+        p.period,
+        Object.fromEntries(p.groups.filter((g) => g.count > 0).map((g) => [g.key, g.count]))
+      ])
+    )
+
+  const expected = (
+    records: Map<string, Recount>,
+    period: (month: string) => string,
+    keysOf: (r: Recount) => string[],
+    keep: (r: Recount) => boolean = () => true
+  ) => {
+    const counts: Record<string, Record<string, number>> = {}
+    for (const r of records.values()) {
+      if (!keep(r)) continue
+      const p = (counts[period(r.month)] ??= {})
+      for (const key of keysOf(r)) p[key] = (p[key] ?? 0) + 1
+    }
+    return counts
+  }
+
+  const codesAt = (level: number, role = 'any') => (r: Recount) =>
+    [...r.codes.entries()]
+      .filter(([code, roles]) => code.split('.').length === level && (role === 'any' || roles.has(role)))
+      .map(([code]) => code)
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { RATE_LIMIT_INTAKE_PER_10MIN: '1000' } })
+    const make = (email: string, role: 'reviewer' | 'lead') =>
+      signedInUser(t.app, { email, role, recoveryKey: t.recoveryKey })
+    first = await make('first.trends@example.org', 'reviewer')
+    second = await make('second.trends@example.org', 'reviewer')
+    lead = await make('lead.trends@example.org', 'lead')
+
+    // 36 reports with codings drawn from a fixed seed: repeatable, but no hand-picked numbers.
+    const plan = fc.sample(
+      fc.record({
+        month: fc.constantFrom(...MONTHS),
+        region: fc.constantFrom(...REGIONS),
+        setting: fc.constantFrom(...SETTINGS),
+        reach: fc.constantFrom('near_miss', 'reached_no_harm', 'unsafe_condition'),
+        codes: fc.uniqueArray(fc.record({ code: fc.constantFrom(...LEAVES), role: fc.constantFrom('contributing', 'mitigating') }), {
+          minLength: 1,
+          maxLength: 4,
+          selector: (c) => c.code
+        }),
+        recode: fc.option(fc.uniqueArray(fc.constantFrom(...LEAVES), { minLength: 1, maxLength: 3 }), { freq: 3 }),
+        secondCoder: fc.boolean()
+      }),
+      { numRuns: 36, seed: 20261122 }
+    )
+    for (const step of plan) {
+      const filed = await postReport(t.app, reportBody({ occurredMonth: step.month, region: step.region }))
+      expect(filed.statusCode).toBe(201)
+      const row = await t.app.db.prisma.report.findFirstOrThrow({ where: { id: { notIn: ids } }, select: { id: true } })
+      ids.push(row.id)
+      const body = (codes: { code: string; role: string }[]) =>
+        coding({ codes, facets: { ...coding().facets, setting: step.setting, reachAndHarm: step.reach } })
+      const url = `/api/v1/reports/${row.id}/codings`
+      expect((await post(first, url, body(step.codes))).statusCode).toBe(201)
+      if (step.recode) {
+        // The first coder revises their coding before anyone else codes: the record follows.
+        const recoded = await post(first, url, body(step.recode.map((code) => ({ code, role: 'contributing' }))))
+        expect(recoded.statusCode).toBe(200)
+      }
+      if (step.secondCoder) {
+        // A second, different coding is for agreement: the first stays the record.
+        expect((await post(second, url, body([{ code: 'SU.IN.01', role: 'mitigating' }]))).statusCode).toBe(201)
+      }
+    }
+    // Merges: two duplicates into a primary that stays, and one into a primary that the reporter then withdraws
+    // (its duplicate counts on its own again; the withdrawn report keeps its coded record).
+    const [d1, d2, primary, d3] = ids as [string, string, string, string]
+    const filed = await postReport(t.app, reportBody({ occurredMonth: '2026-01' }))
+    const { receipt } = filed.json() as { receipt: string }
+    const withdrawable = await t.app.db.prisma.report.findFirstOrThrow({
+      where: { id: { notIn: ids } },
+      select: { id: true }
+    })
+    ids.push(withdrawable.id)
+    expect((await post(first, `/api/v1/reports/${withdrawable.id}/codings`, coding())).statusCode).toBe(201)
+    for (const [from, into] of [[d1, primary], [d2, primary], [d3, withdrawable.id]]) {
+      expect((await post(lead, `/api/v1/reports/${from}/merge`, { into })).statusCode).toBe(200)
+    }
+    expect((await recount()).has(d3)).toBe(false)
+    const withdrawn = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/receipts/${encodeURIComponent(receipt)}/withdraw`,
+      payload: { confirm: true }
+    })
+    expect(withdrawn.statusCode).toBe(200)
+    expect((await recount()).has(d3)).toBe(true)
+  }, 180_000)
+  afterAll(() => t?.close())
+
+  it('keeps one analysis row per counted report, equal to a recount of the review tables', async () => {
+    const records = await recount()
+    const facts = await t.app.db.prisma.analysisReport.findMany()
+    expect(new Set(facts.map((f) => f.reportId))).toEqual(new Set(records.keys()))
+    const codes = await t.app.db.prisma.analysisCode.findMany()
+    const mine = new Set([...records.entries()].flatMap(([id, r]) => [...r.codes.keys()].map((code) => `${id} ${code}`)))
+    expect(new Set(codes.map((c) => `${c.reportId} ${c.code}`))).toEqual(mine)
+    // Merged duplicates are left out; a withdrawn report with a coding still counts.
+    expect(records.size).toBeLessThan(ids.length)
+  })
+
+  it('answers trends by code at each level, by month and by quarter, equal to the recount', async () => {
+    const records = await recount()
+    for (const level of [1, 2, 3]) {
+      const res = await get(`/api/v1/analysis/trends?from=2025-10&to=2026-03&groupBy=code&level=${level}`)
+      expect(res.statusCode, res.body).toBe(200)
+      expect(asCounts(res.json())).toEqual({
+        ...Object.fromEntries(MONTHS.map((m) => [m, {}])),
+        ...expected(records, (m) => m, codesAt(level))
+      })
+    }
+    const quarterly = await get('/api/v1/analysis/trends?from=2025-Q4&to=2026-Q1&interval=quarter&level=2&role=mitigating')
+    expect(asCounts(quarterly.json())).toEqual(expected(records, quarterOf, codesAt(2, 'mitigating')))
+    const body = quarterly.json()
+    const reports = expected(records, quarterOf, () => ['all'])
+    for (const period of body.periods) {
+      expect(period.reports).toBe(reports[period.period]?.all ?? 0)
+      for (const group of period.groups) expect(group.share).toBeCloseTo(group.count / period.reports, 12)
+    }
+    expect(body.labels['PA.SL']).toEqual(expect.any(String))
+  })
+
+  it('answers trends by a coded field, with filters, equal to the recount', async () => {
+    const records = await recount()
+    const byRegion = await get('/api/v1/analysis/trends?from=2025-10&to=2026-03&groupBy=region&interval=quarter')
+    expect(asCounts(byRegion.json())).toEqual(expected(records, quarterOf, (r) => [r.region]))
+
+    const filtered = await get(
+      '/api/v1/analysis/trends?from=2025-10&to=2026-03&groupBy=setting&region=london&code=PA&role=contributing'
+    )
+    expect(filtered.statusCode, filtered.body).toBe(200)
+    const keep = (r: Recount) => r.region === 'london' && (r.codes.get('PA')?.has('contributing') ?? false)
+    expect(asCounts(filtered.json())).toEqual({
+      ...Object.fromEntries(MONTHS.map((m) => [m, {}])),
+      ...expected(records, (m) => m, (r) => [r.setting], keep)
+    })
+    const totals = expected(records, (m) => m, () => ['all'], keep)
+    for (const period of filtered.json().periods) expect(period.reports).toBe(totals[period.period]?.all ?? 0)
+    expect(filtered.json().filters).toEqual({ region: 'london', code: 'PA' })
+
+    const byCode = await get('/api/v1/analysis/trends?from=2025-10&to=2026-03&level=3&setting=court&reach=near_miss')
+    expect(asCounts(byCode.json())).toEqual({
+      ...Object.fromEntries(MONTHS.map((m) => [m, {}])),
+      ...expected(records, (m) => m, codesAt(3), (r) => r.setting === 'court' && r.reach === 'near_miss')
+    })
+  })
+
+  it('refuses bad ranges and codes with 400 naming the field', async () => {
+    for (const [query, field] of [
+      ['from=2026-03&to=2025-01', 'from'],
+      ['from=2026-13', 'from'],
+      ['code=XX', 'code'],
+      ['code=pa', 'code'],
+      ['from=1990-01&to=2099-12', 'from'],
+      ['groupBy=narrative', 'groupBy']
+    ] as const) {
+      const res = await get(`/api/v1/analysis/trends?${query}`)
+      expect(res.statusCode, query).toBe(400)
+      expect(res.json().message, query).toContain(field)
+    }
+  })
+
+  it('gives co-occurrence counts and lift equal to the recount', async () => {
+    const records = await recount()
+    const res = await get('/api/v1/analysis/cooccurrence?from=2025-10&to=2026-03&level=3&limit=500')
+    expect(res.statusCode, res.body).toBe(200)
+    const body = res.json()
+    const n = records.size
+    const single = (code: string) => [...records.values()].filter((r) => r.codes.has(code)).length
+    const both = (a: string, b: string) => [...records.values()].filter((r) => r.codes.has(a) && r.codes.has(b)).length
+    expect(body.reports).toBe([...records.values()].filter((r) => MONTHS.includes(r.month)).length)
+    expect(body.pairs.length).toBeGreaterThan(3)
+    for (const pair of body.pairs) {
+      expect(pair.count).toBe(both(pair.a, pair.b))
+      expect(pair.countA).toBe(single(pair.a))
+      expect(pair.lift).toBeCloseTo((pair.count * n) / (single(pair.a) * single(pair.b)), 12)
+    }
+    const counts = body.pairs.map((p: { count: number }) => p.count)
+    expect(counts).toEqual([...counts].sort((a, b) => b - a))
+  })
+
+  it('audits every analysis read and refuses reviewers', async () => {
+    const before = await t.app.db.prisma.auditEvent.count({ where: { action: { startsWith: 'analysis.' } } })
+    await get('/api/v1/analysis/trends')
+    await get('/api/v1/analysis/cooccurrence')
+    await get('/api/v1/analysis/rising?period=2026-Q1')
+    const after = await t.app.db.prisma.auditEvent.findMany({
+      where: { action: { startsWith: 'analysis.' } },
+      orderBy: { at: 'asc' },
+      select: { action: true, actorId: true, reportId: true }
+    })
+    expect(after.length - before).toBe(3)
+    expect(after.slice(-3).map((a) => a.action)).toEqual(['analysis.trends', 'analysis.cooccurrence', 'analysis.rising'])
+    expect(after.every((a) => a.reportId === null)).toBe(true)
+    expect((await get('/api/v1/analysis/trends', first)).statusCode).toBe(403)
+  })
+  it('keeps the rollups equal to rebuilding them from scratch', async () => {
+    const read = async () => ({
+      rollup: (await t.app.db.prisma.analysisRollup.findMany({ where: { n: { not: 0 } } }))
+        .map((r) => `${r.dim} ${r.role} ${r.month.toISOString().slice(0, 7)} ${r.value} ${r.n}`)
+        .sort(),
+      pairs: (await t.app.db.prisma.analysisPairRollup.findMany({ where: { n: { not: 0 } } }))
+        .map((r) => `${r.level} ${r.month.toISOString().slice(0, 7)} ${r.codeA} ${r.codeB} ${r.n}`)
+        .sort()
+    })
+    const incremental = await read()
+    await t.app.db.prisma.$transaction((tx) => createFactsRepository().rebuild(tx))
+    const rebuilt = await read()
+    expect(incremental).toEqual(rebuilt)
+    expect(incremental.rollup.length).toBeGreaterThan(50)
+    expect(incremental.pairs.length).toBeGreaterThan(5)
+    expect(await t.app.db.prisma.analysisRollup.count({ where: { n: { lt: 0 } } })).toBe(0)
+  })
+})
+
+describe('rising themes', () => {
+  let t: TestApp
+  let lead: SignedIn
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { RATE_LIMIT_INTAKE_PER_10MIN: '1000' } })
+    lead = await signedInUser(t.app, { email: 'lead.rising@example.org', role: 'lead', recoveryKey: t.recoveryKey })
+    const reviewer = await signedInUser(t.app, { email: 'r.rising@example.org', recoveryKey: t.recoveryKey })
+    // Four baseline quarters of 10 reports, one of which is about handover (TC.HO); then a quarter of 10 with 8.
+    // PA.SL is on half the reports throughout: steady, not rising.
+    const quarters = ['2025-01', '2025-04', '2025-07', '2025-10', '2026-01']
+    const filed: string[] = []
+    for (const [q, month] of quarters.entries()) {
+      for (let i = 0; i < 10; i++) {
+        expect((await postReport(t.app, reportBody({ occurredMonth: month }))).statusCode).toBe(201)
+        const row = await t.app.db.prisma.report.findFirstOrThrow({
+          where: { id: { notIn: filed } },
+          select: { id: true }
+        })
+        filed.push(row.id)
+        const handover = q === 4 ? i < 8 : i === 0
+        const codes = [
+          ...(handover ? [{ code: 'TC.HO.02', role: 'contributing' }] : []),
+          { code: i % 2 === 0 ? 'PA.SL.01' : 'OR.RE.01', role: 'contributing' }
+        ]
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/reports/${row.id}/codings`,
+          headers: reviewer.headers,
+          payload: coding({ codes })
+        })
+        expect(res.statusCode).toBe(201)
+      }
+    }
+  }, 120_000)
+  afterAll(() => t?.close())
+
+  it("finds the theme above its baseline by Fisher's exact test, and not the steady one", async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/analysis/rising?period=2026-Q1&interval=quarter&baseline=4&level=2',
+      headers: { cookie: lead.cookie }
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    const body = res.json()
+    expect(body).toMatchObject({ period: '2026-Q1', baselineFrom: '2025-Q1', baselineTo: '2025-Q4' })
+    expect(body).toMatchObject({ reports: 10, baselineReports: 40, tested: 3 })
+    expect(body.test).toContain("Fisher's exact test")
+    expect(body.test).toContain('Benjamini–Hochberg')
+    expect(body.rising.map((theme: { code: string }) => theme.code)).toEqual(['TC.HO'])
+    const [theme] = body.rising
+    expect(theme).toMatchObject({ count: 8, share: 0.8, baselineCount: 4, baselineShare: 0.1 })
+    // scipy.stats.fisher_exact([[8, 2], [4, 36]], alternative='greater') → 3.4696e-05 (hypergeometric tail).
+    expect(theme.pValue).toBeCloseTo(3.4696e-5, 8)
+    expect(theme.qValue).toBeCloseTo(theme.pValue * 3, 8)
+  })
+})

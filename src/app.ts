@@ -18,12 +18,14 @@ import { receiptsModule } from './modules/receipts/index.js'
 import { redactionModule } from './modules/redaction/index.js'
 import { reportsModule } from './modules/reports/index.js'
 import { retentionModule } from './modules/retention/index.js'
+import { summariesModule } from './modules/summaries/index.js'
 import { reviewModule } from './modules/review/index.js'
 import { taxonomyModule } from './modules/taxonomy/index.js'
 import { usersModule } from './modules/users/index.js'
 import anonymousRateLimitPlugin from './plugins/anonymous-rate-limit.js'
 import cryptoPlugin from './plugins/crypto.js'
 import sessionsPlugin from './plugins/sessions.js'
+import apiKeysPlugin from './plugins/api-keys.js'
 import databasePlugin from './plugins/database.js'
 import errorHandlerPlugin, { sendError } from './plugins/error-handler.js'
 import inputGuardPlugin from './plugins/input-guard.js'
@@ -92,6 +94,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(cryptoPlugin, { config, onRecoveryKey: options.onRecoveryKey })
   await app.register(anonymousRateLimitPlugin, { config })
   await app.register(sessionsPlugin, { config })
+  await app.register(apiKeysPlugin, { config })
   await app.register(openapiPlugin, { version })
 
   await app.register(healthModule)
@@ -105,6 +108,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(codingsModule)
   await app.register(messagesModule)
   await app.register(analysisModule)
+  await app.register(summariesModule, { config })
   await app.register(usersModule)
   await app.register(retentionModule, { config })
 

@@ -6,12 +6,18 @@ import { type Database, openDatabase } from '../db/database.js'
 import { migrateDatabase } from '../db/migrator.js'
 import { deriveKey } from '../lib/crypto/secrets.js'
 import { loadSodium } from '../lib/crypto/sodium.js'
+import { createApiKeysRepository } from '../modules/api-keys/api-keys.repository.js'
+import { checkRegions, createApiKeysService } from '../modules/api-keys/api-keys.service.js'
 import { createKeysRepository } from '../modules/keys/keys.repository.js'
 import { createKeysService } from '../modules/keys/keys.service.js'
 import { createRotationRepository } from '../modules/keys/rotation.repository.js'
 import { createRotationService } from '../modules/keys/rotation.service.js'
 import { createRetentionRepository } from '../modules/retention/retention.repository.js'
 import { createRetentionService } from '../modules/retention/retention.service.js'
+import { createPublicationRepository } from '../modules/summaries/publication.repository.js'
+import { createSummariesService } from '../modules/summaries/summaries.service.js'
+import { createTaxonomyRepository } from '../modules/taxonomy/taxonomy.repository.js'
+import { createTaxonomyService } from '../modules/taxonomy/taxonomy.service.js'
 import { createUsersRepository } from '../modules/users/users.repository.js'
 import { createUsersService, normaliseEmail, ROLES } from '../modules/users/users.service.js'
 import { runCli } from './run.js'
@@ -28,6 +34,11 @@ import { runCli } from './run.js'
  *   rotate-team-key                        recovery key on stdin: new team key version, every data key re-sealed
  *                                          to it, reviewers re-granted, sessions ended; last line `version: <n>`
  *   reseal                                 recovery key on stdin: re-seal whatever is not sealed to the newest key
+ *   create-api-key --region R [--region R2 …] [--label L]
+ *                                          an API key for those regions; last line `api-key: <key>`, shown once
+ *   list-api-keys                          one line per key: prefix, regions, label, created, `revoked <date>`
+ *   revoke-api-key --prefix P              refuse the key from its next request
+ *   publish-quarter --quarter YYYY-Qn      freeze the quarter's regional summaries (once closed 14+ days)
  */
 
 const USAGE = `usage: admin <command>
@@ -38,7 +49,11 @@ const USAGE = `usage: admin <command>
   list-users
   retention-sweep
   rotate-team-key                                          (stdin: the recovery key)
-  reseal                                                   (stdin: the recovery key)`
+  reseal                                                   (stdin: the recovery key)
+  create-api-key --region <region> [--region <region> …] [--label <text>]
+  list-api-keys
+  revoke-api-key --prefix <prefix>
+  publish-quarter --quarter <YYYY-Qn>`
 
 const out = (line: string) => process.stdout.write(`${line}\n`)
 
@@ -94,6 +109,9 @@ const requireOption = (value: string | undefined, name: string): string => {
   return value
 }
 
+const apiKeysService = (db: Database, config: Config) =>
+  createApiKeysService({ repository: createApiKeysRepository(db.prisma), regions: config.regions })
+
 const init = () =>
   withServices(async ({ keys }) => {
     const created = await keys.initialise()
@@ -112,7 +130,14 @@ const main = async () => {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     strict: true,
-    options: { email: { type: 'string' }, role: { type: 'string' } }
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string' },
+      region: { type: 'string', multiple: true },
+      label: { type: 'string' },
+      prefix: { type: 'string' },
+      quarter: { type: 'string' }
+    }
   })
   const [command, ...rest] = positionals
   if (rest.length > 0) {
@@ -169,6 +194,40 @@ const main = async () => {
         out(`version: ${result.version}`)
       })
     }
+    case 'create-api-key': {
+      if (!values.region?.length) {
+        throw new Error(`--region is required (once per region)\n${USAGE}`)
+      }
+      // Checked before the database is opened; the service checks again.
+      const regions = checkRegions(values.region, loadConfig().regions)
+      return withServices(async (_services, db, config) => {
+        const apiKeys = apiKeysService(db, config)
+        const created = await apiKeys.create(regions, values.label)
+        out(`Created API key ${created.prefix} for ${created.regions.join(',')}. It is shown once and stored only as`)
+        out('a hash: hand it over now, over a channel that does not keep it.')
+        out(`api-key: ${created.key}`)
+      })
+    }
+    case 'list-api-keys':
+      return withServices(async (_services, db, config) => {
+        const apiKeys = apiKeysService(db, config)
+        for (const key of await apiKeys.list()) {
+          const revoked = key.revokedOn ? `\trevoked ${key.revokedOn}` : ''
+          out(`${key.prefix}\t${key.regions.join(',')}\t${key.label}\t${key.createdOn}${revoked}`)
+        }
+      })
+    case 'revoke-api-key': {
+      const prefix = requireOption(values.prefix, 'prefix')
+      return withServices(async (_services, db, config) => {
+        const apiKeys = apiKeysService(db, config)
+        const { revokedOn, wasRevoked } = await apiKeys.revoke(prefix)
+        out(
+          wasRevoked
+            ? `API key ${prefix} was already revoked on ${revokedOn}.`
+            : `Revoked API key ${prefix} on ${revokedOn}; it is refused from its next request.`
+        )
+      })
+    }
     case 'retention-sweep':
       return withServices(async (_services, db, config) => {
         const retention = createRetentionService({
@@ -177,6 +236,25 @@ const main = async () => {
         })
         out(`destroyed: ${await retention.sweep()}`)
       })
+    case 'publish-quarter': {
+      const quarter = requireOption(values.quarter, 'quarter')
+      return withServices(async (_services, db, config) => {
+        const summaries = createSummariesService({
+          repository: createPublicationRepository(db.prisma),
+          taxonomy: createTaxonomyService(createTaxonomyRepository(db.prisma)),
+          regions: config.regions,
+          afterDays: config.publication.afterDays,
+          threshold: config.publication.threshold,
+          base: config.publication.base
+        })
+        const outcome = await summaries.publish(quarter)
+        out(
+          outcome.outcome === 'already'
+            ? `${quarter} is already published; a publication never changes.`
+            : `published ${quarter}: ${outcome.regions} regions, ${outcome.reports} reports`
+        )
+      })
+    }
     default:
       throw new Error(USAGE)
   }

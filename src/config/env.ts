@@ -112,8 +112,13 @@ const ZEnv = z.object({
   RATE_LIMIT_PREVIEW_PER_MIN: zInteger(1, 1_000_000_000).default(60),
   RATE_LIMIT_RECEIPT_PER_MIN: zInteger(1, 1_000_000_000).default(30),
   RATE_LIMIT_LOGIN_PER_MIN: zInteger(1, 1_000_000_000).default(10),
+  RATE_LIMIT_API_KEY_PER_MIN: zInteger(1, 1_000_000_000).default(60),
   RETENTION_MONTHS_AFTER_CLOSURE: zInteger(1, 1200).default(12),
   RETENTION_SWEEP_MINUTES: zInteger(0, 10_080).default(360),
+  PUBLISH_AFTER_DAYS: zInteger(14, 366).default(14),
+  PUBLISH_CHECK_MINUTES: zInteger(0, 10_080).default(60),
+  SUPPRESS_BELOW: zInteger(10, 1000).default(10),
+  ROUND_TO: zInteger(5, 100).default(5),
   REDIS_URL: z
     .string()
     .trim()
@@ -140,11 +145,23 @@ export type Config = Readonly<{
   /** From SERVER_SECRET; undefined means "keep a generated one in the database". */
   serverSecret: Uint8Array | undefined
   regions: readonly string[]
-  rateLimits: Readonly<{ intakePer10Min: number; previewPerMin: number; receiptPerMin: number; loginPerMin: number }>
+  rateLimits: Readonly<{
+    intakePer10Min: number
+    previewPerMin: number
+    receiptPerMin: number
+    loginPerMin: number
+    /** Requests per API key (not per address) per minute. */
+    apiKeyPerMin: number
+  }>
   /** Share rate-limit counters between instances through this Redis (keys are HMACs, kept minutes). */
   redisUrl: string | undefined
   /** Narratives and messages are destroyed this long after a report is closed; 0 minutes turns the sweep off. */
   retention: Readonly<{ monthsAfterClosure: number; sweepMinutes: number }>
+  /**
+   * Regional summaries: a quarter is published `afterDays` after it ends (R30: at least 14), checked every
+   * `checkMinutes` (0: only by the CLI); counts below `threshold` are suppressed and the rest rounded to `base`.
+   */
+  publication: Readonly<{ afterDays: number; checkMinutes: number; threshold: number; base: number }>
 }>
 
 export class ConfigError extends Error {
@@ -212,12 +229,19 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
       intakePer10Min: env.RATE_LIMIT_INTAKE_PER_10MIN,
       previewPerMin: env.RATE_LIMIT_PREVIEW_PER_MIN,
       receiptPerMin: env.RATE_LIMIT_RECEIPT_PER_MIN,
-      loginPerMin: env.RATE_LIMIT_LOGIN_PER_MIN
+      loginPerMin: env.RATE_LIMIT_LOGIN_PER_MIN,
+      apiKeyPerMin: env.RATE_LIMIT_API_KEY_PER_MIN
     }),
     redisUrl: env.REDIS_URL,
     retention: Object.freeze({
       monthsAfterClosure: env.RETENTION_MONTHS_AFTER_CLOSURE,
       sweepMinutes: env.RETENTION_SWEEP_MINUTES
+    }),
+    publication: Object.freeze({
+      afterDays: env.PUBLISH_AFTER_DAYS,
+      checkMinutes: env.PUBLISH_CHECK_MINUTES,
+      threshold: env.SUPPRESS_BELOW,
+      base: env.ROUND_TO
     })
   })
 }

@@ -20,6 +20,11 @@ export default fp(
             'Confidential near-miss reporting for child-protection social work. Every error answers ' +
             '{ "error": CODE, "message": text, "requestId": id }.'
         },
+        components: {
+          securitySchemes: {
+            apiKey: { type: 'http', scheme: 'bearer', description: 'A regional API key from `admin create-api-key`' }
+          }
+        },
         tags: [
           { name: 'reporting', description: 'Anonymous: preview, file a report, come back with the receipt' },
           { name: 'auth', description: 'Reviewers: sign in with password and authenticator code' },
@@ -29,7 +34,16 @@ export default fp(
               'Reviewers and leads (session cookie; X-CSRF-Token on changes): triage queue, unsealed reads ' +
               '(audited), status, merging, coding with the taxonomy, questions and responses to the reporter'
           },
-          { name: 'analysis', description: "Safety leads: coder agreement (Cohen's kappa); every read is audited" },
+          {
+            name: 'analysis',
+            description:
+              "Safety leads: coder agreement (Cohen's kappa), themed trends, co-occurrence and rising themes; " +
+              'coded fields only, every read audited'
+          },
+          {
+            name: 'summaries',
+            description: 'Regional groups (API key): published, disclosure-controlled quarterly learning summaries'
+          },
           { name: 'admin', description: 'Admins: accounts, and granting the ability to unseal' },
           { name: 'health', description: 'Liveness and readiness for operators and load balancers' }
         ]

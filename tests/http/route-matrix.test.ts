@@ -78,6 +78,8 @@ const MATRIX = {
   'GET /api/v1/analysis/trends': [401, 403, 200, 403],
   'GET /api/v1/analysis/cooccurrence': [401, 403, 200, 403],
   'GET /api/v1/analysis/rising': [401, 403, 200, 403],
+  // Regional summaries take an API key only: no session of any role opens them (tests/summaries covers the key).
+  'GET /api/v1/summaries/quarterly': [401, 401, 401, 401],
 
   // Account administration is for admins.
   'GET /api/v1/users': [401, 403, 403, 200],
@@ -186,6 +188,7 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   'GET /api/v1/analysis/trends': () => ({ url: '/api/v1/analysis/trends?groupBy=region' }),
   'GET /api/v1/analysis/cooccurrence': () => ({ url: '/api/v1/analysis/cooccurrence' }),
   'GET /api/v1/analysis/rising': () => ({ url: '/api/v1/analysis/rising' }),
+  'GET /api/v1/summaries/quarterly': () => ({ url: '/api/v1/summaries/quarterly?quarter=2026-Q3&region=london' }),
 
   'GET /api/v1/users': () => ({ url: '/api/v1/users' }),
   'POST /api/v1/users/{id}/grant': (f) => ({ url: `/api/v1/users/${f.newcomerId}/grant` })

@@ -14,6 +14,7 @@ const CODING = {
   setting: true,
   handover: true,
   summary: true,
+  learningPoint: true,
   codedAt: true,
   codes: { select: { code: true, role: true }, orderBy: { code: 'asc' } }
 } as const satisfies Prisma.CodingSelect

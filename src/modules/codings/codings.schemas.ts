@@ -3,6 +3,7 @@ import { ZErrorResponse, ZReportParams } from '../../lib/http-schemas.js'
 import { ZFinding } from '../redaction/redaction.schemas.js'
 
 export const SUMMARY_MAX = 2000
+export const LEARNING_POINT_MAX = 600
 export const CODE_ROLES = ['contributing', 'mitigating'] as const
 
 const ZFacetValue = z.string().min(1).max(64)
@@ -36,7 +37,16 @@ export const ZCodingBody = z
       .string()
       .trim()
       .max(SUMMARY_MAX)
-      .describe("the reviewer's de-identified summary; redacted like a narrative before it is stored")
+      .describe("the reviewer's de-identified summary; redacted like a narrative before it is stored"),
+    learningPoint: z
+      .string()
+      .trim()
+      .max(LEARNING_POINT_MAX)
+      .default('')
+      .describe(
+        'a de-identified learning point for the regional summaries, redacted like the summary; published only if ' +
+          'the reporter consented, and destroyed if they withdraw'
+      )
   })
   .strict()
 
@@ -51,13 +61,20 @@ export const ZCoding = z
     codes: z.array(z.object({ code: z.string(), role: z.enum(CODE_ROLES) }).strict()),
     facets: ZFacets,
     summary: z.string(),
+    learningPoint: z.string(),
     codedOn: z.string().describe('YYYY-MM-DD')
   })
   .strict()
 
 export type TCoding = z.infer<typeof ZCoding>
 
-export const ZCodingResponse = z.object({ coding: ZCoding, findings: z.array(ZFinding) }).strict()
+export const ZCodingResponse = z
+  .object({
+    coding: ZCoding,
+    findings: z.array(ZFinding).describe('what redaction removed from the summary'),
+    learningPointFindings: z.array(ZFinding).describe('what redaction removed from the learning point')
+  })
+  .strict()
 
 export const codingSchema = {
   tags: ['review'],

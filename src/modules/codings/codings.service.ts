@@ -36,6 +36,7 @@ export const toCoding = (row: CodingRow, viewerId: string): TCoding => ({
     handover: row.handover
   },
   summary: row.summary,
+  learningPoint: row.learningPoint,
   codedOn: row.codedAt.toISOString().slice(0, 10)
 })
 
@@ -76,6 +77,7 @@ export const createCodingsService = (deps: CodingsServiceDeps) => {
       }
       checkAgainst(current, body)
       const { redacted, findings } = redact(body.summary)
+      const learning = redact(body.learningPoint)
       const now = clock()
       const row: CodingRow = {
         id: randomUUID(),
@@ -88,6 +90,7 @@ export const createCodingsService = (deps: CodingsServiceDeps) => {
         setting: body.facets.setting,
         handover: body.facets.handover,
         summary: redacted,
+        learningPoint: learning.redacted,
         codedAt: now,
         codes: [...body.codes].sort((a, b) => a.code.localeCompare(b.code))
       }
@@ -112,7 +115,12 @@ export const createCodingsService = (deps: CodingsServiceDeps) => {
           'Another reviewer has coded this report since you did: your first coding stands, so agreement stays honest.'
         )
       }
-      return { replaced: saved.outcome === 'replaced', coding: toCoding(row, session.userId), findings }
+      return {
+        replaced: saved.outcome === 'replaced',
+        coding: toCoding(row, session.userId),
+        findings,
+        learningPointFindings: learning.findings
+      }
     },
 
     /**

@@ -16,17 +16,23 @@ declare module 'fastify' {
 export const scheduleSweeps = (
   sweep: () => Promise<number>,
   log: { info(fields: object, message: string): void; warn(fields: object, message: string): void },
-  { firstMs, everyMs }: { firstMs: number; everyMs: number }
+  {
+    firstMs,
+    everyMs,
+    event = 'retention',
+    done = 'destroyed narratives past retention',
+    failed = 'retention sweep failed; it will run again'
+  }: { firstMs: number; everyMs: number; event?: string; done?: string; failed?: string }
 ) => {
   let running: Promise<void> | undefined
   const run = () => {
     running ??= sweep()
       .then((destroyed) => {
         if (destroyed > 0) {
-          log.info({ event: 'retention', destroyed }, 'destroyed narratives past retention')
+          log.info({ event, count: destroyed }, done)
         }
       })
-      .catch((error: unknown) => log.warn({ err: error }, 'retention sweep failed; it will run again'))
+      .catch((error: unknown) => log.warn({ err: error, event }, failed))
       .finally(() => {
         running = undefined
       })

@@ -1,0 +1,75 @@
+// The lead's questions the analysis benchmark asks, as query strings of GET /api/v1/analysis/…, with ranges
+// ending at the last month of the seeded data (shape.ts). Which read the rollups and which count the analysis
+// record: trends without filters read analysis_rollup; with any filter (a code, a region, …) they count
+// analysis_report / analysis_code; co-occurrence reads analysis_pair_rollup and analysis_rollup; rising reads
+// analysis_rollup.
+import { monthLabel, quarterLabel } from '../../src/lib/periods.js'
+import { lastMonthOf } from './shape.js'
+
+export type Question = {
+  name: string
+  path: 'trends' | 'cooccurrence' | 'rising'
+  query: Record<string, string>
+  reads: 'rollup' | 'analysis record'
+}
+
+export const questionsAt = (now: Date): Question[] => {
+  const last = lastMonthOf(now)
+  const months = (span: number) => ({ from: monthLabel(last - span + 1), to: monthLabel(last) })
+  return [
+    {
+      name: 'trends: domains (level 1), monthly, 24 months',
+      path: 'trends',
+      query: { groupBy: 'code', level: '1', interval: 'month', ...months(24) },
+      reads: 'rollup'
+    },
+    {
+      name: 'trends: groups (level 2), quarterly, 5 years',
+      path: 'trends',
+      query: {
+        groupBy: 'code',
+        level: '2',
+        interval: 'quarter',
+        from: quarterLabel(last - 57),
+        to: quarterLabel(last)
+      },
+      reads: 'rollup'
+    },
+    {
+      name: 'trends: leaves (level 3), contributing, 12 months',
+      path: 'trends',
+      query: { groupBy: 'code', level: '3', role: 'contributing', interval: 'month', ...months(12) },
+      reads: 'rollup'
+    },
+    {
+      name: 'trends: by region, code TC.HO, 12 months',
+      path: 'trends',
+      query: { groupBy: 'region', code: 'TC.HO', interval: 'month', ...months(12) },
+      reads: 'analysis record'
+    },
+    {
+      name: 'trends: by setting, region london + reach reached_no_harm, 12 months',
+      path: 'trends',
+      query: { groupBy: 'setting', region: 'london', reach: 'reached_no_harm', interval: 'month', ...months(12) },
+      reads: 'analysis record'
+    },
+    {
+      name: 'co-occurrence: leaves (level 3), 12 months',
+      path: 'cooccurrence',
+      query: { level: '3', ...months(12) },
+      reads: 'rollup'
+    },
+    {
+      name: 'rising: groups (level 2), last complete quarter vs 4 before',
+      path: 'rising',
+      query: { level: '2' },
+      reads: 'rollup'
+    }
+    // Later: a quarter's regional publication (not built yet). When it is, add it here as its own question, e.g.
+    // { name: 'publication: one region, last complete quarter', path: …, query: { quarter, region }, reads: … },
+    // and time building a quarter for all regions (the write side) in seed.ts or a step of its own.
+  ]
+}
+
+export const urlOf = (base: string, question: Question) =>
+  `${base}/api/v1/analysis/${question.path}?${new URLSearchParams(question.query).toString()}`

@@ -1,0 +1,188 @@
+// The lead's analysis questions over HTTP, against the compiled server on a database seeded by seed.ts: each
+// question its own autocannon run (10 connections, --seconds after a --warmup), signed in as a lead created with
+// the admin CLI. Latency percentiles (p50, p95, p99) are computed from every response's time, which autocannon
+// reports per response (its own summary has p97.5 and p99 but no p95). Load shedding and the sign-in rate limit
+// are raised so that the figures count work done, not refusals (both are tested elsewhere).
+//
+//   npm run build && npm run bench:analysis -- run --database-url postgresql://postgres@127.0.0.1:5432/candid_bench_analysis
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os, { tmpdir } from 'node:os'
+import path from 'node:path'
+import { text } from 'node:stream/consumers'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import { URI } from 'otpauth'
+import pg from 'pg'
+import { machine } from '../lib/report.js'
+import { startBenchServer } from '../lib/server.js'
+import { questionsAt, urlOf } from './questions.js'
+
+const { values } = parseArgs({
+  options: {
+    'database-url': { type: 'string' },
+    seconds: { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+    only: { type: 'string' }
+  }
+})
+const url = values['database-url'] ?? process.env.DATABASE_URL
+if (!url) throw new Error('--database-url or DATABASE_URL is required')
+const seconds = Number(values.seconds)
+const warmup = Number(values.warmup)
+const connections = Number(values.connections)
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+if (!existsSync(path.join(ROOT, 'dist/server.js'))) throw new Error('dist/server.js is missing: npm run build first')
+
+const out = (line: string) => process.stdout.write(`${line}\n`)
+const PASSWORD = 'correct horse battery staple of candid'
+
+/** How many reports the analysis record holds (the planner's estimate: exact enough to label the run). */
+const reportsIn = async () => {
+  const client = new pg.Client({ connectionString: url, application_name: 'candid-bench-run' })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT reltuples::bigint AS n FROM pg_class WHERE relname = 'analysis_report'"
+    )
+    return Number(rows[0]?.n ?? 0)
+  } finally {
+    await client.end()
+  }
+}
+
+/** A lead account made as an operator would (admin CLI, password on stdin); returns its TOTP URI. */
+const createLead = async (env: Record<string, string>) => {
+  const email = `lead-${Date.now()}@bench.example.org`
+  const child = spawn(process.execPath, ['dist/cli/admin.js', 'create-user', '--email', email, '--role', 'lead'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
+    stdio: ['pipe', 'pipe', 'inherit']
+  })
+  child.stdin.end(`${PASSWORD}\n`)
+  const [stdout, code] = await Promise.all([
+    text(child.stdout),
+    new Promise<number | null>((resolve) => child.on('exit', resolve))
+  ])
+  const uri = stdout.trim().split('\n').at(-1) ?? ''
+  if (code !== 0 || !uri.startsWith('otpauth://')) throw new Error(`admin create-user failed (${code}): ${stdout}`)
+  return { email, uri }
+}
+
+const signIn = async (base: string, lead: { email: string; uri: string }) => {
+  const totp = URI.parse(lead.uri)
+  if (!('period' in totp)) throw new Error('expected a TOTP URI')
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: lead.email, password: PASSWORD, totp: totp.generate() })
+  })
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`)
+  const cookie = res.headers.getSetCookie()[0]?.split(';')[0]
+  if (!cookie) throw new Error('sign-in set no cookie')
+  return cookie
+}
+
+const percentile = (sorted: readonly number[], q: number) =>
+  sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN)
+
+const load = (target: string, duration: number, cookie: string) =>
+  new Promise<{ result: autocannon.Result; latencies: number[] }>((resolve, reject) => {
+    const latencies: number[] = []
+    const instance = autocannon(
+      { url: target, duration, connections, timeout: 120, headers: { cookie } },
+      (error, result) => (error ? reject(error) : resolve({ result, latencies }))
+    )
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
+  })
+
+const describe = (body: Record<string, unknown>) => {
+  if (Array.isArray(body.periods)) {
+    const periods = body.periods as { reports: number; groups: unknown[] }[]
+    const reports = periods.reduce((sum, period) => sum + period.reports, 0)
+    return `${periods.length} periods, ${periods[0]?.groups.length ?? 0} groups, ${reports.toLocaleString('en-GB')} reports`
+  }
+  if (Array.isArray(body.pairs)) {
+    const pairs = body.pairs as { a: string; b: string; lift: number }[]
+    return `${pairs.length} pairs of ${Number(body.reports).toLocaleString('en-GB')} reports; top ${pairs[0]?.a}+${pairs[0]?.b}`
+  }
+  if (Array.isArray(body.rising)) {
+    const rising = body.rising as { code: string; share: number; baselineShare: number }[]
+    return `${body.period}: ${rising.map((t) => `${t.code} ${(t.baselineShare * 100).toFixed(1)}→${(t.share * 100).toFixed(1)}%`)
+      .join(', ') || 'none'} of ${body.tested} tested`
+  }
+  return ''
+}
+
+const main = async () => {
+  const n = await reportsIn()
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'candid-bench-analysis-'))
+  const env = {
+    DATABASE_URL: url,
+    DATA_DIR: dataDir,
+    MAX_EVENT_LOOP_UTILIZATION: '1',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    RATE_LIMIT_LOGIN_PER_MIN: '1000'
+  }
+  const lead = await createLead(env)
+  const server = await startBenchServer(env)
+  const rows: Record<string, unknown>[] = []
+  try {
+    const cookie = await signIn(server.url, lead)
+    const questions = questionsAt(new Date()).filter((q) => !values.only || q.name.includes(values.only))
+    out(`analysis record: ~${n.toLocaleString('en-GB')} reports; ${connections} connections, ${warmup} s warm-up, ` +
+      `${seconds} s each\n`)
+    for (const question of questions) {
+      const target = urlOf(server.url, question)
+      const first = await fetch(target, { headers: { cookie } })
+      const body = (await first.json()) as Record<string, unknown>
+      if (first.status !== 200) throw new Error(`${question.name}: ${first.status} ${JSON.stringify(body)}`)
+      out(`${question.name}\n  ${target.replace(server.url, '')}\n  ${describe(body)}`)
+      if (warmup > 0) await load(target, warmup, cookie)
+      const loadBefore = os.loadavg()[0] ?? 0
+      const { result, latencies } = await load(target, seconds, cookie)
+      const sorted = latencies.sort((a, b) => a - b)
+      const row = {
+        question: question.name,
+        reads: question.reads,
+        path: target.replace(server.url, ''),
+        requestsPerSecond: Math.round(result.requests.average * 10) / 10,
+        requests: sorted.length,
+        p50: Math.round(percentile(sorted, 0.5)),
+        p95: Math.round(percentile(sorted, 0.95)),
+        p99: Math.round(percentile(sorted, 0.99)),
+        autocannonP97_5: result.latency.p97_5,
+        non2xx: result.non2xx,
+        errors: result.errors + result.timeouts,
+        loadAverage: [Math.round(loadBefore * 100) / 100, Math.round((os.loadavg()[0] ?? 0) * 100) / 100]
+      }
+      rows.push(row)
+      out(`  ${row.requestsPerSecond} req/s, p50 ${row.p50} ms, p95 ${row.p95} ms, p99 ${row.p99} ms, ` +
+        `non-2xx ${row.non2xx}, errors ${row.errors} (load ${row.loadAverage.join(' → ')})`)
+    }
+  } finally {
+    await server.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+
+  const stamp = new Date().toISOString()
+  const dir = new URL('../results/', import.meta.url)
+  await mkdir(dir, { recursive: true })
+  await writeFile(
+    new URL(`analysis-run-${n}-${stamp.replace(/[:.]/g, '-')}.json`, dir),
+    JSON.stringify({ stamp, machine: machine(), reports: n, connections, seconds, warmup, rows }, null, 2)
+  )
+  out(`\nanalysis — ${stamp}\n${machine()}\n`)
+  out('| question | reads | req/s | p50 ms | p95 ms | p99 ms | non-2xx | errors |')
+  out('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const r of rows) {
+    out(`| ${r.question} | ${r.reads} | ${r.requestsPerSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.non2xx} | ` +
+      `${r.errors} |`)
+  }
+}
+
+await main()

@@ -1,0 +1,124 @@
+import { toDateOnly } from '../../lib/dates.js'
+import { AppError } from '../../lib/errors.js'
+import { monthIndexOfDate, parsePeriod, quarterLabel, quarterStart } from '../../lib/periods.js'
+import { DETECTIONS, EVENT_CLASSES, SETTINGS } from '../reports/reports.schemas.js'
+import type { TaxonomyService } from '../taxonomy/taxonomy.service.js'
+import type { PublicationRepository } from './publication.repository.js'
+import { buildSummary, csvCut } from './summary.builder.js'
+import type { TSummaryQuery } from './summaries.schemas.js'
+
+export type SummariesServiceDeps = {
+  repository: PublicationRepository
+  taxonomy: Pick<TaxonomyService, 'current'>
+  regions: readonly string[]
+  /** Days after a quarter ends before it may be published (R30: at least 14). */
+  afterDays: number
+  threshold: number
+  base: number
+  clock?: () => Date
+}
+
+export type PublishOutcome =
+  | { outcome: 'published'; quarter: string; regions: number; reports: number }
+  | { outcome: 'already'; quarter: string }
+
+const DAY_MS = 86_400_000
+
+export const createSummariesService = (deps: SummariesServiceDeps) => {
+  const { repository, taxonomy, regions, afterDays, clock = () => new Date() } = deps
+
+  /** The first day a quarter may be published: `afterDays` after its last day. */
+  const publishableFrom = (first: number) =>
+    new Date(Date.UTC(Math.floor(first / 12), (first % 12) + 3, 1) + (afterDays - 1) * DAY_MS)
+
+  const publish = async (quarter: string): Promise<PublishOutcome> => {
+    const range = parsePeriod(quarter)
+    if (!range || !quarter.includes('-Q')) throw new AppError('VALIDATION_FAILED', 'quarter: expected YYYY-Qn.')
+    const [first, last] = range
+    const today = toDateOnly(clock())
+    if (today < publishableFrom(first)) {
+      throw new AppError(
+        'CONFLICT',
+        `${quarter} can be published from ${publishableFrom(first).toISOString().slice(0, 10)}: a quarter is ` +
+          `published only once it has been closed for ${afterDays} days.`
+      )
+    }
+    const current = await taxonomy.current()
+    const labels = new Map<string, string>()
+    for (const domain of current.document.domains) {
+      labels.set(domain.code, domain.label)
+      for (const group of domain.groups) labels.set(group.code, group.label)
+    }
+    const categories = {
+      event_class: EVENT_CLASSES,
+      detection: DETECTIONS,
+      setting: SETTINGS,
+      domain: current.document.domains.map((domain) => domain.code),
+      group: current.document.domains.flatMap((domain) => domain.groups.map((group) => group.code))
+    }
+    return repository.exclusive(async (tx) => {
+      const latest = await repository.latestQuarter(tx)
+      if (latest === quarter) return { outcome: 'already', quarter }
+      if (latest !== null && latest > quarter) {
+        throw new AppError(
+          'CONFLICT',
+          `${quarter} comes before the latest publication (${latest}): quarters are published in order, and reports ` +
+            'about earlier quarters count as late in the next one.'
+        )
+      }
+      const counts = await repository.counts(tx, first, last)
+      const points = await repository.learningPoints(tx, last)
+      const snapshots = regions.map((region) => ({
+        region,
+        ...buildSummary({
+          quarter,
+          region,
+          taxonomyVersion: current.version,
+          counts: counts.filter((row) => row.region === region),
+          learningPoints: points.filter((point) => point.region === region).map((point) => point.text),
+          categories,
+          labels,
+          threshold: deps.threshold,
+          base: deps.base
+        })
+      }))
+      const reports = await repository.store(tx, quarter, last, today, snapshots)
+      return { outcome: 'published', quarter, regions: snapshots.length, reports }
+    })
+  }
+
+  return {
+    publish,
+
+    /**
+     * The automatic publication: the latest quarter that has been closed long enough, if it is not published yet
+     * and nothing later is. Earlier quarters never published are not back-filled: their reports count as late.
+     */
+    publishDue: async (): Promise<PublishOutcome | null> => {
+      const now = monthIndexOfDate(clock())
+      let first = quarterStart(now) - 3
+      while (toDateOnly(clock()) < publishableFrom(first)) first -= 3
+      const outcome = await publish(quarterLabel(first)).catch((error: unknown) => {
+        // A later quarter published by hand already: nothing is due.
+        if (error instanceof AppError && error.code === 'CONFLICT') return null
+        throw error
+      })
+      return outcome?.outcome === 'published' ? outcome : null
+    },
+
+    /** A published summary for an API key's region: the stored bytes, JSON or CSV. */
+    read: async (keyRegions: readonly string[], query: TSummaryQuery, format: 'json' | 'csv') => {
+      if (!keyRegions.includes(query.region)) {
+        throw new AppError('FORBIDDEN', 'This key does not cover that region.')
+      }
+      const found = await repository.find(query.quarter, query.region)
+      if (!found) {
+        throw new AppError('NOT_FOUND', `${query.quarter} is not published for ${query.region}.`)
+      }
+      if (format === 'json') return found.json
+      return query.cut ? csvCut(found.csv, query.cut) : found.csv
+    }
+  }
+}
+
+export type SummariesService = ReturnType<typeof createSummariesService>

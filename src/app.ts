@@ -61,6 +61,9 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
     logController: new RequestLogController(),
     bodyLimit: BODY_LIMIT_BYTES,
     requestTimeout: REQUEST_TIMEOUT_MS,
+    // The database plugin migrates at start, which on a busy machine or a large database takes longer than
+    // Fastify's default 10 s per plugin.
+    pluginTimeout: 120_000,
     connectionTimeout: CONNECTION_TIMEOUT_MS,
     trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     // Handled by src/plugins/load-shedding.ts, in the service's error shape and with its security headers.

@@ -7,7 +7,13 @@ import { migrateDatabase } from '../db/migrator.js'
 import { deriveKey } from '../lib/crypto/secrets.js'
 import { loadSodium } from '../lib/crypto/sodium.js'
 import { createApiKeysRepository } from '../modules/api-keys/api-keys.repository.js'
-import { checkRegions, createApiKeysService } from '../modules/api-keys/api-keys.service.js'
+import {
+  checkRegion,
+  createApiKeysService,
+  DEFAULT_DAYS,
+  expiryDate,
+  MAX_DAYS
+} from '../modules/api-keys/api-keys.service.js'
 import { createKeysRepository } from '../modules/keys/keys.repository.js'
 import { createKeysService } from '../modules/keys/keys.service.js'
 import { createRotationRepository } from '../modules/keys/rotation.repository.js'
@@ -34,9 +40,11 @@ import { runCli } from './run.js'
  *   rotate-team-key                        recovery key on stdin: new team key version, every data key re-sealed
  *                                          to it, reviewers re-granted, sessions ended; last line `version: <n>`
  *   reseal                                 recovery key on stdin: re-seal whatever is not sealed to the newest key
- *   create-api-key --region R [--region R2 …] [--label L]
- *                                          an API key for those regions; last line `api-key: <key>`, shown once
- *   list-api-keys                          one line per key: prefix, regions, label, created, `revoked <date>`
+ *   create-api-key --region R [--days N] [--label L]
+ *                                          an API key for one region, lasting N days (1-366, default 365, at most
+ *                                          12 months); prints its expiry; last line `api-key: <key>`, shown once
+ *   list-api-keys                          one line per key: prefix, region, label, created, `expires <date>` (or
+ *                                          `expired <date>`), `revoked <date>`
  *   revoke-api-key --prefix P              refuse the key from its next request
  *   publish-quarter --quarter YYYY-Qn      freeze the quarter's regional summaries (once closed 14+ days)
  */
@@ -50,7 +58,7 @@ const USAGE = `usage: admin <command>
   retention-sweep
   rotate-team-key                                          (stdin: the recovery key)
   reseal                                                   (stdin: the recovery key)
-  create-api-key --region <region> [--region <region> …] [--label <text>]
+  create-api-key --region <region> [--days <1-${MAX_DAYS}, default ${DEFAULT_DAYS}>] [--label <text>]
   list-api-keys
   revoke-api-key --prefix <prefix>
   publish-quarter --quarter <YYYY-Qn>`
@@ -66,7 +74,9 @@ const services = async (db: Database, serverSecret: Uint8Array | undefined) => {
     sodium,
     totpKey: deriveKey(sodium, master, 'totp')
   })
-  return { keys, users, sodium }
+  // The same subkey the server's key ring holds (src/plugins/crypto.ts), so the keys made here verify there.
+  const apiKeyPepper = deriveKey(sodium, master, 'apiKey')
+  return { keys, users, sodium, apiKeyPepper }
 }
 
 type Services = Awaited<ReturnType<typeof services>>
@@ -133,7 +143,9 @@ const main = async () => {
     options: {
       email: { type: 'string' },
       role: { type: 'string' },
+      // Multiple only so that a second --region is refused rather than quietly replacing the first.
       region: { type: 'string', multiple: true },
+      days: { type: 'string' },
       label: { type: 'string' },
       prefix: { type: 'string' },
       quarter: { type: 'string' }
@@ -196,15 +208,24 @@ const main = async () => {
     }
     case 'create-api-key': {
       if (!values.region?.length) {
-        throw new Error(`--region is required (once per region)\n${USAGE}`)
+        throw new Error(`--region is required\n${USAGE}`)
       }
+      if (values.region.length > 1) {
+        throw new Error(`An API key is for one region only (R26): give --region once, and make one key per region.\n${USAGE}`)
+      }
+      if (values.days !== undefined && !/^\d{1,4}$/.test(values.days)) {
+        throw new Error(`--days takes a whole number of days, 1 to ${MAX_DAYS}\n${USAGE}`)
+      }
+      const days = values.days === undefined ? DEFAULT_DAYS : Number(values.days)
       // Checked before the database is opened; the service checks again.
-      const regions = checkRegions(values.region, loadConfig().regions)
-      return withServices(async (_services, db, config) => {
+      const region = checkRegion(values.region, loadConfig().regions)
+      expiryDate(new Date(), days)
+      return withServices(async ({ apiKeyPepper }, db, config) => {
         const apiKeys = apiKeysService(db, config)
-        const created = await apiKeys.create(regions, values.label)
-        out(`Created API key ${created.prefix} for ${created.regions.join(',')}. It is shown once and stored only as`)
-        out('a hash: hand it over now, over a channel that does not keep it.')
+        const created = await apiKeys.create([region], values.label ?? '', { pepper: apiKeyPepper, days })
+        out(`Created API key ${created.prefix} for ${region}; it expires on ${created.expiresOn} (refused from 00:00 UTC that day).`)
+        out('It is shown once and stored only as a keyed hash: hand it over now, over a channel that does not keep it.')
+        out('Clients send it only as Authorization: Bearer <key>; a key in a URL is refused.')
         out(`api-key: ${created.key}`)
       })
     }
@@ -212,8 +233,9 @@ const main = async () => {
       return withServices(async (_services, db, config) => {
         const apiKeys = apiKeysService(db, config)
         for (const key of await apiKeys.list()) {
+          const expiry = `${key.expired ? 'expired' : 'expires'} ${key.expiresOn}`
           const revoked = key.revokedOn ? `\trevoked ${key.revokedOn}` : ''
-          out(`${key.prefix}\t${key.regions.join(',')}\t${key.label}\t${key.createdOn}${revoked}`)
+          out(`${key.prefix}\t${key.regions.join(',')}\t${key.label}\t${key.createdOn}\t${expiry}${revoked}`)
         }
       })
     case 'revoke-api-key': {

@@ -7,13 +7,17 @@ import { createApiKeysService, type VerifiedApiKey } from '../modules/api-keys/a
 
 /**
  * API keys for machine clients (R26). `app.requireApiKey` admits a request only with `Authorization: Bearer <key>`
- * naming a key that exists and is not revoked, looked up by its hash on every request; a key anywhere else (query
- * string, cookie, body) is never read, so it is never accepted from where proxies and browsers log or keep it.
- * Every refusal gets the same 401, so a caller cannot tell a revoked key from one that never existed.
+ * naming a key that exists, is not revoked and has not expired, looked up by its HMAC under the pepper on every
+ * request. A key is accepted only in that header (ASVS 5.0 14.2.1): a query string that carries anything like a
+ * key, or a parameter named like a credential, is refused with 400 before anything else is done, even alongside a
+ * valid header, so a client that puts keys in URLs (which proxies, browsers and servers log and keep) is told at
+ * once rather than quietly working. A key in a cookie or the body is never read. Every other refusal gets the same
+ * 401, so a caller cannot tell a revoked or expired key from one that never existed.
  *
- * Each key has its own limit, counted by the app's one @fastify/rate-limit (src/plugins/anonymous-rate-limit.ts:
- * in memory, or in Redis with REDIS_URL, letting requests through when Redis is down). A second registration of
- * the plugin would add its route hooks again and count every anonymous route twice.
+ * Each key has its own hourly limit (RATE_LIMIT_API_KEY_PER_HOUR, R26: 60), counted by the app's one
+ * @fastify/rate-limit (src/plugins/anonymous-rate-limit.ts: in memory, or in Redis with REDIS_URL, letting requests
+ * through when Redis is down). A second registration of the plugin would add its route hooks again and count every
+ * anonymous route twice.
  */
 
 export type RequestApiKey = VerifiedApiKey
@@ -29,9 +33,39 @@ declare module 'fastify' {
 }
 
 export const API_KEY_REFUSED = 'A valid API key is required, as Authorization: Bearer <key>.'
+export const API_KEY_IN_QUERY =
+  'API keys go only in the Authorization header (Authorization: Bearer <key>), never in the query string. ' +
+  'If a real key was sent in a URL, have it revoked: URLs are logged on the way.'
 
 // RFC 9110 11.1: the scheme is case-insensitive; RFC 6750 2.1: one space-separated token follows.
 const BEARER = /^bearer +(\S+)$/i
+const HOUR_MS = 3_600_000
+
+/** Anything in the `cnd_` format, a whole key or part of one, in any case (a URL may have been retyped). */
+const KEY_LIKE = /cnd_[A-Za-z0-9_-]{8}/i
+/** Parameter names that carry credentials, compared in lower case without separators: `API-Key`, `access_token`. */
+const CREDENTIAL_NAMES = new Set(['apikey', 'xapikey', 'apitoken', 'key', 'token', 'accesstoken', 'authorization', 'bearer'])
+
+/**
+ * Whether the query string holds something like a key or a credential parameter. Read from the raw URL, decoded
+ * as URLSearchParams does (so `%63nd_…` is caught too), whatever shape the route's query parser gives.
+ */
+export const hasCredentialInQuery = (url: string): boolean => {
+  const start = url.indexOf('?')
+  if (start === -1) {
+    return false
+  }
+  for (const [name, value] of new URLSearchParams(url.slice(start + 1))) {
+    if (
+      CREDENTIAL_NAMES.has(name.toLowerCase().replace(/[^a-z0-9]/g, '')) ||
+      KEY_LIKE.test(name) ||
+      KEY_LIKE.test(value)
+    ) {
+      return true
+    }
+  }
+  return false
+}
 
 const refused = () => new AppError('UNAUTHORIZED', API_KEY_REFUSED, { headers: { 'WWW-Authenticate': 'Bearer' } })
 
@@ -40,16 +74,21 @@ export default fp<{ config: Config }>(
     const repository = createApiKeysRepository(app.db.prisma)
     const apiKeys = createApiKeysService({ repository, regions: config.regions })
     const limit = app.createRateLimit({
-      max: config.rateLimits.apiKeyPerMin,
-      timeWindow: 60_000,
+      max: config.rateLimits.apiKeyPerHour,
+      timeWindow: HOUR_MS,
       // Runs after the key is verified, so only real keys get a counter: by the key's id, never its text.
       keyGenerator: (request) => `api-key:${request.apiKey?.id}`
     })
     app.decorateRequest('apiKey', null)
 
     const requireApiKey: onRequestAsyncHookHandler = async (request, reply) => {
+      // First, before the header is read or the database asked: a key in a URL is refused, valid header or not.
+      if (hasCredentialInQuery(request.url)) {
+        throw new AppError('BAD_REQUEST', API_KEY_IN_QUERY)
+      }
       const match = BEARER.exec(request.headers.authorization ?? '')
-      const found = match?.[1] ? await apiKeys.verify(match[1]) : null
+      // The pepper from the app's key ring (503 until the keys are loaded, like every route that needs them).
+      const found = match?.[1] ? await apiKeys.verify(match[1], app.keys.get().apiKeyPepper) : null
       if (!found) {
         throw refused()
       }
@@ -74,5 +113,5 @@ export default fp<{ config: Config }>(
     }
     app.decorate('requireApiKey', requireApiKey)
   },
-  { name: 'api-keys', fastify: '5.x', dependencies: ['database', 'anonymous-rate-limit'] }
+  { name: 'api-keys', fastify: '5.x', dependencies: ['database', 'crypto', 'anonymous-rate-limit'] }
 )

@@ -28,6 +28,11 @@ export type AppCrypto = {
   loginThrottleKey: Uint8Array
   /** Derives each report's reporter key pair from its receipt (follow-up messages are sealed to it). */
   reporterKey: Uint8Array
+  /**
+   * The pepper API keys are stored under (HMAC-SHA-256, R26): a database copy without the server secret cannot
+   * test a guessed or leaked key against the stored hashes. `admin create-api-key` derives the same key.
+   */
+  apiKeyPepper: Uint8Array
 }
 
 /**
@@ -98,7 +103,8 @@ export default fp<CryptoPluginOptions>(
         idempotencySealKey: deriveKey(sodium, master, 'idempotencySeal'),
         totpKey: deriveKey(sodium, master, 'totp'),
         loginThrottleKey: deriveKey(sodium, master, 'loginThrottle'),
-        reporterKey: deriveKey(sodium, master, 'reporter')
+        reporterKey: deriveKey(sodium, master, 'reporter'),
+        apiKeyPepper: deriveKey(sodium, master, 'apiKey')
       }
     }
 

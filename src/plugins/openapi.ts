@@ -3,6 +3,27 @@ import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import { jsonSchemaTransform } from 'fastify-type-provider-zod'
 
+type Transform = typeof jsonSchemaTransform
+type ResponseSchema = { description?: string; [key: string]: unknown }
+
+/**
+ * The zod transform, plus: a route whose schema lists `produces` (OpenAPI 2's word, which OpenAPI 3 has no place
+ * for) gets its 200 answer documented once per media type — JSON with its schema, any other type as a string with
+ * the response's description (e.g. the regional summaries' CSV).
+ */
+const transform: Transform = (input) => {
+  const output = jsonSchemaTransform(input)
+  const produces = (input.schema as { produces?: string[] } | undefined)?.produces
+  const response = output.schema.response as Record<string, ResponseSchema> | undefined
+  const ok = response?.['200']
+  if (!produces || !response || !ok) return output
+  const { description, ...json } = ok
+  const content = Object.fromEntries(
+    produces.map((type) => [type, { schema: type === 'application/json' ? json : { type: 'string' } }])
+  )
+  return { ...output, schema: { ...output.schema, response: { ...response, 200: { description, content } } } }
+}
+
 /**
  * OpenAPI 3 generated from the routes' zod schemas, served as JSON at /docs/json and browsable at /docs.
  * Swagger UI's assets come from the @fastify/swagger-ui package itself, so the page works under the strict CSP
@@ -48,7 +69,7 @@ export default fp(
           { name: 'health', description: 'Liveness and readiness for operators and load balancers' }
         ]
       },
-      transform: jsonSchemaTransform
+      transform
     })
     await app.register(swaggerUi, {
       routePrefix: '/docs',

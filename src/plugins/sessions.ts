@@ -74,6 +74,10 @@ export default fp<{ config: Config; clock?: () => Date }>(
     const resolve = async (request: FastifyRequest, reply: FastifyReply): Promise<RequestSession> => {
       const token = request.cookies[name]
       if (!token) {
+        // A regional API key is a known caller without the right (R24: 403 on every review route), not a stranger.
+        if (/^bearer\s/i.test(request.headers.authorization ?? '')) {
+          throw new AppError('FORBIDDEN', 'An API key opens only the regional summaries; this needs a reviewer session.')
+        }
         throw new AppError('UNAUTHORIZED', 'Sign in first.')
       }
       const tokenHash = hashSessionToken(token)

@@ -40,7 +40,8 @@ describe('what the schema can hold', () => {
         'merged_into_id',
         'closed_on',
         'destroyed_on',
-        'sealed_to_version'
+        'sealed_to_version',
+        'published_in'
       ].sort()
     )
   })
@@ -48,7 +49,19 @@ describe('what the schema can hold', () => {
   it('no table that holds reporters\' data stores a time of day: dates only', async () => {
     // Reviewer accounts and sessions (app_user, session, login_attempt) need instants for their time limits, and
     // the audit log and codings record when a reviewer acted; nothing a reporter sends is in them.
-    const reporterTables = ['report', 'report_message', 'idempotency_record', 'team_key', 'app_setting']
+    // The analysis record and publications are derived from reports: months and quarters, never times.
+    const reporterTables = [
+      'report',
+      'report_message',
+      'idempotency_record',
+      'team_key',
+      'app_setting',
+      'analysis_report',
+      'analysis_code',
+      'analysis_rollup',
+      'analysis_pair_rollup',
+      'publication'
+    ]
     const all = await columns()
     const timed = all.filter((row) => reporterTables.includes(row.table) && /time|interval/i.test(row.type))
 

@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApiKey } from '../helpers/api-keys.js'
 import { postReport, reportBody } from '../helpers/reports.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { cookieOf, createUser, PASSWORD, type SignedIn, signIn, type TestUser } from '../helpers/users.js'
@@ -12,14 +13,14 @@ import { cookieOf, createUser, PASSWORD, type SignedIn, signIn, type TestUser } 
  */
 
 /**
- * The callers. Issue 5 adds a regional API key (regional groups pulling quarterly summaries): it becomes a fifth
- * column here, `regional`, called with that key and no session, and every row then states what it answers.
+ * The callers: no one, the three roles with their session, and `regional` — a regional group's API key, sent as
+ * `Authorization: Bearer` with no session. R24: a key gets 403 on every review route (a known caller without the
+ * right), and opens nothing but the quarterly summaries of its region.
  */
-const COLUMNS = ['anonymous', 'reviewer', 'lead', 'admin'] as const
+const COLUMNS = ['anonymous', 'reviewer', 'lead', 'admin', 'regional'] as const
 type Column = (typeof COLUMNS)[number]
-type Role = Exclude<Column, 'anonymous'>
-// Issue 5: `regional: number` joins this tuple, and every row of MATRIX gains its fifth status.
-type Expected = readonly [anonymous: number, reviewer: number, lead: number, admin: number]
+type Role = Exclude<Column, 'anonymous' | 'regional'>
+type Expected = readonly [anonymous: number, reviewer: number, lead: number, admin: number, regional: number]
 
 /**
  * What each caller must get, route by route ("METHOD /path", parameters as {name}). A success status (or a 4xx
@@ -29,61 +30,61 @@ type Expected = readonly [anonymous: number, reviewer: number, lead: number, adm
  */
 const MATRIX = {
   // The reporter's side and the operators' probes: anyone, signed in or not.
-  'GET /': [200, 200, 200, 200],
-  'GET /assets/form.css': [200, 200, 200, 200],
-  'GET /assets/form.js': [200, 200, 200, 200],
-  'GET /receipt': [200, 200, 200, 200],
-  'GET /assets/receipt.js': [200, 200, 200, 200],
-  'GET /health/live': [200, 200, 200, 200],
-  'GET /health/ready': [200, 200, 200, 200],
-  'POST /api/v1/redaction/preview': [200, 200, 200, 200],
+  'GET /': [200, 200, 200, 200, 200],
+  'GET /assets/form.css': [200, 200, 200, 200, 200],
+  'GET /assets/form.js': [200, 200, 200, 200, 200],
+  'GET /receipt': [200, 200, 200, 200, 200],
+  'GET /assets/receipt.js': [200, 200, 200, 200, 200],
+  'GET /health/live': [200, 200, 200, 200, 200],
+  'GET /health/ready': [200, 200, 200, 200, 200],
+  'POST /api/v1/redaction/preview': [200, 200, 200, 200, 200],
   // Routes at a prefix itself are registered as '' (not '/'), so there is no trailing-slash twin; a twin, if one
   // ever appears, becomes a row of its own (see served()).
-  'POST /api/v1/reports': [201, 201, 201, 201],
-  'GET /api/v1/receipts/{receipt}': [200, 200, 200, 200],
-  'POST /api/v1/receipts/{receipt}/messages': [201, 201, 201, 201],
-  'POST /api/v1/receipts/{receipt}/withdraw': [200, 200, 200, 200],
+  'POST /api/v1/reports': [201, 201, 201, 201, 201],
+  'GET /api/v1/receipts/{receipt}': [200, 200, 200, 200, 200],
+  'POST /api/v1/receipts/{receipt}/messages': [201, 201, 201, 201, 201],
+  'POST /api/v1/receipts/{receipt}/withdraw': [200, 200, 200, 200, 200],
 
   // The API documentation (@fastify/swagger-ui): public by design, it describes routes, never data. Listed one by
   // one like any route, so a new documentation route shows up here too; index.html redirects to /docs/.
-  'GET /docs': [200, 200, 200, 200],
-  'GET /docs/': [200, 200, 200, 200],
-  'GET /docs/static/index.html': [302, 302, 302, 302],
-  'GET /docs/static/swagger-initializer.js': [200, 200, 200, 200],
-  'GET /docs/json': [200, 200, 200, 200],
-  'GET /docs/yaml': [200, 200, 200, 200],
-  'GET /docs/static/*': [200, 200, 200, 200],
+  'GET /docs': [200, 200, 200, 200, 200],
+  'GET /docs/': [200, 200, 200, 200, 200],
+  'GET /docs/static/index.html': [302, 302, 302, 302, 302],
+  'GET /docs/static/swagger-initializer.js': [200, 200, 200, 200, 200],
+  'GET /docs/json': [200, 200, 200, 200, 200],
+  'GET /docs/yaml': [200, 200, 200, 200, 200],
+  'GET /docs/static/*': [200, 200, 200, 200, 200],
 
   // Signing in is open to anyone with credentials; the rest of /auth needs a session of any role.
-  'POST /api/v1/auth/login': [200, 200, 200, 200],
-  'GET /api/v1/auth/session': [401, 200, 200, 200],
+  'POST /api/v1/auth/login': [200, 200, 200, 200, 200],
+  'GET /api/v1/auth/session': [401, 200, 200, 200, 403],
   // 400 is the service refusing a weak new password: only a caller past requireRole gets that far, and nothing
   // changes (a wrong current password would answer 403, which could not be told from a refused role).
-  'POST /api/v1/auth/password': [401, 400, 400, 400],
-  'POST /api/v1/auth/recover': [401, 200, 200, 200],
-  'POST /api/v1/auth/logout': [401, 204, 204, 204],
+  'POST /api/v1/auth/password': [401, 400, 400, 400, 403],
+  'POST /api/v1/auth/recover': [401, 200, 200, 200, 403],
+  'POST /api/v1/auth/logout': [401, 204, 204, 204, 403],
 
   // Reports are for reviewers and leads; admins manage accounts and do not read them.
-  'GET /api/v1/reports': [401, 200, 200, 403],
-  'GET /api/v1/reports/{id}': [401, 200, 200, 403],
-  'PATCH /api/v1/reports/{id}': [401, 200, 200, 403],
-  'POST /api/v1/reports/{id}/merge': [401, 200, 200, 403],
-  'POST /api/v1/reports/{id}/codings': [401, 201, 201, 403],
-  'POST /api/v1/reports/{id}/questions': [401, 201, 201, 403],
-  'POST /api/v1/reports/{id}/responses': [401, 201, 201, 403],
-  'GET /api/v1/taxonomy': [401, 200, 200, 403],
+  'GET /api/v1/reports': [401, 200, 200, 403, 403],
+  'GET /api/v1/reports/{id}': [401, 200, 200, 403, 403],
+  'PATCH /api/v1/reports/{id}': [401, 200, 200, 403, 403],
+  'POST /api/v1/reports/{id}/merge': [401, 200, 200, 403, 403],
+  'POST /api/v1/reports/{id}/codings': [401, 201, 201, 403, 403],
+  'POST /api/v1/reports/{id}/questions': [401, 201, 201, 403, 403],
+  'POST /api/v1/reports/{id}/responses': [401, 201, 201, 403, 403],
+  'GET /api/v1/taxonomy': [401, 200, 200, 403, 403],
 
   // Analysis is for safety leads.
-  'GET /api/v1/analysis/agreement': [401, 403, 200, 403],
-  'GET /api/v1/analysis/trends': [401, 403, 200, 403],
-  'GET /api/v1/analysis/cooccurrence': [401, 403, 200, 403],
-  'GET /api/v1/analysis/rising': [401, 403, 200, 403],
+  'GET /api/v1/analysis/agreement': [401, 403, 200, 403, 403],
+  'GET /api/v1/analysis/trends': [401, 403, 200, 403, 403],
+  'GET /api/v1/analysis/cooccurrence': [401, 403, 200, 403, 403],
+  'GET /api/v1/analysis/rising': [401, 403, 200, 403, 403],
   // Regional summaries take an API key only: no session of any role opens them (tests/summaries covers the key).
-  'GET /api/v1/summaries/quarterly': [401, 401, 401, 401],
+  'GET /api/v1/summaries/quarterly': [401, 401, 401, 401, 200],
 
   // Account administration is for admins.
-  'GET /api/v1/users': [401, 403, 403, 200],
-  'POST /api/v1/users/{id}/grant': [401, 403, 403, 200]
+  'GET /api/v1/users': [401, 403, 403, 200, 403],
+  'POST /api/v1/users/{id}/grant': [401, 403, 403, 200, 403]
 } as const satisfies Record<string, Expected>
 
 type Route = keyof typeof MATRIX
@@ -100,6 +101,8 @@ type Fixtures = {
   freshReport(): Promise<{ id: string; receipt: string }>
   /** The team's recovery key from this app's first start. */
   recoveryKey: string
+  /** The regional group's API key (for london, whose 2026-Q3 summary is published). */
+  apiKey: string
   /** Credentials with a code not used yet (each TOTP time step signs a user in once). */
   loginBody(column: Column): Promise<{ email: string; password: string; totp: string }>
 }
@@ -305,15 +308,19 @@ describe('role × route matrix', () => {
       return { id: added[0], receipt: (res.json() as { receipt: string }).receipt }
     }
 
+    const apiKey = await createApiKey(t.app, 'london', 'route matrix')
+    await t.app.summaries.publish('2026-Q3')
+
     fixtures = {
       report: await freshReport(),
+      apiKey,
       newcomerId,
       recoveryKey,
       freshReport,
       // Signed-in callers sign in again as themselves, at a time step signIn has not used (it starts at −1); an
-      // anonymous caller signs in as the newcomer, for the first time.
+      // anonymous caller signs in as the newcomer, for the first time, and the key holder as the newcomer again.
       loginBody: async (column) => {
-        const user = column === 'anonymous' ? newcomer : users[column]
+        const user = column === 'anonymous' || column === 'regional' ? newcomer : users[column]
         const step = column === 'anonymous' ? 0 : 30_000
         return { email: user.email, password: user.password, totp: user.code(Date.now() + step) }
       }
@@ -342,7 +349,9 @@ describe('role × route matrix', () => {
     const method = route.slice(0, route.indexOf(' ')) as InjectOptions['method']
     const call = await CALLS[route](fixtures, column)
     const headers: Record<string, string> = {}
-    if (column !== 'anonymous') {
+    if (column === 'regional') {
+      headers.authorization = `Bearer ${fixtures.apiKey}`
+    } else if (column !== 'anonymous') {
       const session = chosen ?? (call.session === 'spare' ? await spareSession(column) : sessions[column])
       headers.cookie = session.cookie
       if (csrf === 'own') {
@@ -358,7 +367,7 @@ describe('role × route matrix', () => {
       options.payload = call.payload
     }
     const res = await t.app.inject(options)
-    if (route === 'POST /api/v1/auth/login' && column !== 'anonymous' && res.statusCode === 200) {
+    if (route === 'POST /api/v1/auth/login' && column !== 'anonymous' && column !== 'regional' && res.statusCode === 200) {
       const cookie = cookieOf(res)
       const csrfToken = (res.json() as { csrfToken: string }).csrfToken
       spareSessions[column] = { cookie, csrfToken, headers: { cookie, 'x-csrf-token': csrfToken } }
@@ -403,7 +412,8 @@ describe('role × route matrix', () => {
     for (const [route, expected] of guarded) {
       // A caller whose role the route admits, so that the only thing wrong is the token.
       const column = COLUMNS.find(
-        (candidate, index) => candidate !== 'anonymous' && expected[index] !== 401 && expected[index] !== 403
+        (candidate, index) =>
+          candidate !== 'anonymous' && candidate !== 'regional' && expected[index] !== 401 && expected[index] !== 403
       ) as Role
       for (const csrf of ['none', 'foreign'] as const) {
         // The main session, also for logout: a refused logout ends nothing, and the spare session is gone by now.
@@ -428,7 +438,12 @@ describe('role × route matrix', () => {
       expect(MATRIX, `${head} has no GET route in the matrix`).toHaveProperty([route])
       for (const [index, column] of COLUMNS.entries()) {
         const call = await CALLS[route](fixtures, column)
-        const headers = column === 'anonymous' ? {} : { cookie: sessions[column].cookie }
+        const headers =
+          column === 'anonymous'
+            ? {}
+            : column === 'regional'
+              ? { authorization: `Bearer ${fixtures.apiKey}` }
+              : { cookie: sessions[column].cookie }
         const res = await t.app.inject({ method: 'HEAD', url: call.url, headers })
         seen.push(`${head} as ${column}: ${res.statusCode}`)
         wanted.push(`${head} as ${column}: ${MATRIX[route][index]}`)

@@ -280,7 +280,13 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
         .sort()
     })
     const incremental = await read()
-    await t.app.db.prisma.$transaction((tx) => createFactsRepository().rebuild(tx))
+    // As after an upgrade: codings, but no analysis record yet. The first start sees that and rebuilds.
+    const facts = createFactsRepository()
+    expect(await facts.needsRebuild(t.app.db.prisma)).toBe(false)
+    await t.app.db.prisma.$executeRaw`TRUNCATE analysis_report, analysis_code, analysis_rollup, analysis_pair_rollup`
+    expect(await facts.needsRebuild(t.app.db.prisma)).toBe(true)
+    await t.app.db.prisma.$transaction((tx) => facts.rebuild(tx))
+    expect(await facts.needsRebuild(t.app.db.prisma)).toBe(false)
     const rebuilt = await read()
     expect(incremental).toEqual(rebuilt)
     expect(incremental.rollup.length).toBeGreaterThan(50)

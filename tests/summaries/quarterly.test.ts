@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { roundToBase } from '../../src/lib/disclosure/index.js'
-import { createApiKeysRepository } from '../../src/modules/api-keys/api-keys.repository.js'
-import { createApiKeysService } from '../../src/modules/api-keys/api-keys.service.js'
 import { createPublicationRepository } from '../../src/modules/summaries/publication.repository.js'
 import { CSV_HEADER, ZSummary } from '../../src/modules/summaries/summaries.schemas.js'
 import { createSummariesService } from '../../src/modules/summaries/summaries.service.js'
+import { createApiKey } from '../helpers/api-keys.js'
 import { coding } from '../helpers/codings.js'
 import { postReport, reportBody } from '../helpers/reports.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
@@ -16,9 +15,6 @@ import { type SignedIn, signedInUser } from '../helpers/users.js'
  */
 
 const CANARY = 'Zebedee'
-
-const keysOf = (t: TestApp) =>
-  createApiKeysService({ repository: createApiKeysRepository(t.app.db.prisma), regions: t.config.regions })
 
 describe('quarterly learning summaries', () => {
   let t: TestApp
@@ -64,8 +60,7 @@ describe('quarterly learning summaries', () => {
   beforeAll(async () => {
     t = await createTestApp({ env: { RATE_LIMIT_INTAKE_PER_10MIN: '1000', PUBLISH_CHECK_MINUTES: '0' } })
     reviewer = await signedInUser(t.app, { email: 'coder.summaries@example.org', recoveryKey: t.recoveryKey })
-    const keys = keysOf(t)
-    northEastKey = (await keys.create(['north-east'], 'north-east group')).key
+    northEastKey = await createApiKey(t.app, 'north-east', 'north-east group')
 
     // North east, 2026-Q3: 23 reports; 13 with handover codes; learning points from consenting reporters only.
     for (let i = 0; i < 23; i++) {
@@ -154,8 +149,7 @@ describe('quarterly learning summaries', () => {
   })
 
   it('withholds every table for a region with fewer than 10 reports, and keeps keys to their regions', async () => {
-    const keys = keysOf(t)
-    const london = (await keys.create(['london'], 'london group')).key
+    const london = await createApiKey(t.app, 'london', 'london group')
     const res = await pull('quarter=2026-Q3&region=london', london)
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ status: 'withheld', reports: null, tables: [], topThemes: [], learningPoints: [] })

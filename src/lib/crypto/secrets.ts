@@ -34,7 +34,8 @@ export const KDF_CONTEXTS = {
   recovery: 'recovery',
   totp: 'totpseal',
   loginThrottle: 'loginthr',
-  reporter: 'reporter'
+  reporter: 'reporter',
+  apiKey: 'apikeys_'
 } as const
 
 export const deriveKey = (sodium: Sodium, master: Uint8Array, purpose: keyof typeof KDF_CONTEXTS, id = 1): Uint8Array =>

@@ -135,11 +135,17 @@ export const createFactsRepository = () => ({
       GROUP BY level, month, code_a, code_b`
   },
 
-  /** Whether codings exist that the analysis record has never seen (e.g. the first start after an upgrade). */
+  /**
+   * Whether codings exist that the analysis record has never seen (e.g. the first start after an upgrade). False
+   * while the analysis tables do not exist yet: a server may start before its migrations (live, not ready).
+   */
   needsRebuild: async (client: Client) => {
-    const [row] = await client.$queryRaw<{ missing: boolean }[]>`
+    const [row] = await client.$queryRaw<{ migrated: boolean }[]>`
+      SELECT to_regclass('analysis_report') IS NOT NULL AS migrated`
+    if (!row?.migrated) return false
+    const [state] = await client.$queryRaw<{ missing: boolean }[]>`
       SELECT EXISTS (SELECT 1 FROM coding) AND NOT EXISTS (SELECT 1 FROM analysis_report) AS missing`
-    return row?.missing === true
+    return state?.missing === true
   }
 })
 

@@ -10,11 +10,21 @@ import { createTrendsService } from './trends.service.js'
 /** /api/v1/analysis: coder agreement, themed trends, co-occurrence and rising themes, for safety leads. */
 export const analysisModule: FastifyPluginAsync = async (app) => {
   const audit = createAuditRepository(app.db.prisma)
-  // The first start after the analysis tables arrived derives them from the codings already there.
+  // The first start after the analysis tables arrived derives them from the codings already there: in the
+  // background once the server is up, since a server must start (live, not ready) even with its database down.
   const facts = createFactsRepository()
-  if (await facts.needsRebuild(app.db.prisma)) {
-    await app.db.prisma.$transaction((tx) => facts.rebuild(tx), { timeout: 600_000 })
-  }
+  let rebuilding: Promise<void> | undefined
+  app.addHook('onReady', async () => {
+    rebuilding = (async () => {
+      if (await facts.needsRebuild(app.db.prisma)) {
+        await app.db.prisma.$transaction((tx) => facts.rebuild(tx), { timeout: 3_600_000 })
+        app.log.info({ event: 'analysis' }, 'derived the analysis record from the codings already stored')
+      }
+    })().catch((error: unknown) => app.log.warn({ err: error, event: 'analysis' }, 'analysis rebuild check failed'))
+  })
+  app.addHook('onClose', async () => {
+    await rebuilding
+  })
   const { prisma } = app.db
   const service = createAnalysisService({ codings: createCodingsRepository(prisma), taxonomy: app.taxonomy, audit })
   const trends = createTrendsService({ repository: createTrendsRepository(prisma), taxonomy: app.taxonomy, audit })

@@ -8,10 +8,18 @@ export type NewApiKey = {
   label: string
   regions: string[]
   createdOn: Date
+  expiresOn: Date
 }
 
 /** What a listing may show: never the hash. */
-const LISTED = { prefix: true, label: true, regions: true, createdOn: true, revokedOn: true } as const
+const LISTED = {
+  prefix: true,
+  label: true,
+  regions: true,
+  createdOn: true,
+  expiresOn: true,
+  revokedOn: true
+} as const
 
 export const createApiKeysRepository = (prisma: PrismaClient) => ({
   create: (key: NewApiKey) =>
@@ -22,7 +30,7 @@ export const createApiKeysRepository = (prisma: PrismaClient) => ({
   findByHash: (keyHash: Uint8Array) =>
     prisma.apiKey.findUnique({
       where: { keyHash: bytes(keyHash) },
-      select: { id: true, prefix: true, regions: true, revokedOn: true }
+      select: { id: true, prefix: true, regions: true, expiresOn: true, revokedOn: true }
     }),
 
   findByPrefix: (prefix: string) => prisma.apiKey.findUnique({ where: { prefix }, select: LISTED }),

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { randomBytes } from '../../lib/crypto/random.js'
 import { toDateOnly } from '../../lib/dates.js'
 import { AppError } from '../../lib/errors.js'
@@ -6,9 +6,14 @@ import type { ApiKeysRepository } from './api-keys.repository.js'
 
 /**
  * API keys for machine clients (R26): `cnd_` and 32 random bytes as base64url, shown once when made and stored
- * only as a hash. The first 12 characters are the key's prefix, stored in the clear to name it in listings and
- * revocations; the other 35 characters (208 random bits) stay secret. Each key is limited to regions
- * from the configured list. Used by the admin CLI and by src/plugins/api-keys.ts.
+ * only as an HMAC-SHA-256 under the pepper. The first 12 characters are the key's prefix, stored in the clear to
+ * name it in listings and revocations; the other 35 characters (208 random bits) stay secret. Each key is for one
+ * configured region and expires at most 12 months after it is made. Used by the admin CLI and by
+ * src/plugins/api-keys.ts.
+ *
+ * The pepper is the server secret's `apiKey` subkey (src/lib/crypto/secrets.ts): the app's key ring holds it as
+ * `apiKeyPepper`, the CLI derives it the same way. It is passed to each call that hashes a key rather than to the
+ * factory, because the app's key ring loads after the plugins register (and may not be loaded yet).
  */
 
 const KEY_PREFIX = 'cnd_'
@@ -21,6 +26,11 @@ const LABEL_MAX = 200
 // A tab or line break in a label would break the tab-separated listing scripts read.
 const CONTROL_CHARACTER = /\p{Cc}/u
 const CREATE_ATTEMPTS = 3
+/** R26: a key lives at most 12 months; `days` is capped at the same date 12 months on (see expiryDate). */
+export const MAX_DAYS = 366
+export const DEFAULT_DAYS = 365
+const DAY_MS = 86_400_000
+const PEPPER_BYTES = 32
 
 export type VerifiedApiKey = { id: string; prefix: string; regions: string[] }
 
@@ -29,7 +39,17 @@ export type ApiKeySummary = {
   label: string
   regions: string[]
   createdOn: string
+  /** The first day (UTC) on which the key is refused. */
+  expiresOn: string
+  expired: boolean
   revokedOn: string | null
+}
+
+export type CreateApiKeyOptions = {
+  /** The server's `apiKeyPepper` (AppCrypto), or the same subkey derived by the CLI. */
+  pepper: Uint8Array
+  /** How many days the key lasts, 1 to 366 (default 365), never beyond 12 months. */
+  days?: number
 }
 
 export type ApiKeysServiceDeps = {
@@ -40,11 +60,19 @@ export type ApiKeysServiceDeps = {
 }
 
 /**
- * A plain SHA-256, not a password hash or a peppered HMAC: the key is 256 random bits (208 beyond its stored
- * prefix), so no dictionary or brute force can invert its hash, and a fast hash lets any instance find a key in
- * one indexed look-up.
+ * HMAC-SHA-256 under the pepper (R26; ASVS 5.0 6.5.2 allows a fast hash for a secret of at least 112 bits). Not a
+ * password hash: the key is 256 random bits (208 beyond its stored prefix), so nothing can be guessed, and a fast,
+ * deterministic hash lets any instance find the key in one indexed look-up. Keyed rather than plain so that a copy
+ * of the database, without the server secret, cannot confirm a key that leaked elsewhere (a log, a screenshot) nor
+ * tell which client it belongs to.
  */
-export const hashApiKey = (key: string): Uint8Array => new Uint8Array(createHash('sha256').update(key).digest())
+export const hashApiKey = (pepper: Uint8Array, key: string): Uint8Array => {
+  // A missing or empty pepper would quietly make this a guessable-key HMAC: refuse it instead.
+  if (pepper.length < PEPPER_BYTES) {
+    throw new Error(`The API-key pepper must be at least ${PEPPER_BYTES} bytes.`)
+  }
+  return new Uint8Array(createHmac('sha256', pepper).update(key).digest())
+}
 
 export const isApiKeyShaped = (value: string): boolean => KEY_PATTERN.test(value)
 
@@ -52,19 +80,46 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string } | null
 
 const dateString = (date: Date) => date.toISOString().slice(0, 10)
 
-/** The regions without repeats, or an AppError naming any that are not configured. Also used by the CLI. */
-export const checkRegions = (regions: readonly string[], configured: readonly string[]): string[] => {
-  if (regions.length === 0) {
-    throw new AppError('VALIDATION_FAILED', 'An API key needs at least one region.')
-  }
-  const unknown = regions.filter((region) => !configured.includes(region))
-  if (unknown.length > 0) {
+/**
+ * The one region of a key (R26: each key is scoped to one region), or an AppError if there is none, more than
+ * one, or it is not configured. Also used by the CLI.
+ */
+export const checkRegion = (regions: readonly string[], configured: readonly string[]): string => {
+  if (regions.length !== 1) {
     throw new AppError(
       'VALIDATION_FAILED',
-      `Unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the regions are ${configured.join(', ')}.`
+      regions.length === 0
+        ? 'An API key needs a region.'
+        : 'An API key is for one region only: make one key for each region.'
     )
   }
-  return [...new Set(regions)]
+  const [region] = regions as [string]
+  if (!configured.includes(region)) {
+    throw new AppError('VALIDATION_FAILED', `Unknown region ${region}; the regions are ${configured.join(', ')}.`)
+  }
+  return region
+}
+
+/** The same calendar date `months` later, or the month's last day if it has no such date (29 February). */
+const addMonths = (date: Date, months: number): Date => {
+  const year = date.getUTCFullYear()
+  const month = date.getUTCMonth() + months
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
+  return new Date(Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay)))
+}
+
+/**
+ * The first day a key made on `today` for `days` days is refused: `days` later, but never more than 12 months
+ * (R26), so 366 days is allowed only across a 29 February. Also used by the CLI to check --days early.
+ */
+export const expiryDate = (today: Date, days: number): Date => {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
+    throw new AppError('VALIDATION_FAILED', `An API key lasts 1 to ${MAX_DAYS} days (at most 12 months).`)
+  }
+  const start = toDateOnly(today)
+  const byDays = new Date(start.getTime() + days * DAY_MS)
+  const twelveMonths = addMonths(start, 12)
+  return byDays < twelveMonths ? byDays : twelveMonths
 }
 
 const checkLabel = (label: string): string => {
@@ -83,10 +138,19 @@ export const createApiKeysService = ({
   regions: configured,
   clock = () => new Date()
 }: ApiKeysServiceDeps) => ({
-  /** Makes a key for `regions`; the returned `key` is the only copy there will ever be. */
-  create: async (regions: readonly string[], label = ''): Promise<{ key: string; prefix: string; regions: string[] }> => {
-    const scope = checkRegions(regions, configured)
+  /**
+   * Makes a key for one region (`regions` must hold exactly one), lasting `days`; the returned `key` is the only
+   * copy there will ever be.
+   */
+  create: async (
+    regions: readonly string[],
+    label: string,
+    { pepper, days = DEFAULT_DAYS }: CreateApiKeyOptions
+  ): Promise<{ key: string; prefix: string; regions: string[]; expiresOn: string }> => {
+    const scope = [checkRegion(regions, configured)]
     const cleanLabel = checkLabel(label)
+    const today = toDateOnly(clock())
+    const expiresOn = expiryDate(today, days)
     // The prefix carries 48 random bits: a clash is unlikely but would hit its unique index, so draw again.
     for (let attempt = 1; ; attempt += 1) {
       const key = KEY_PREFIX + Buffer.from(randomBytes(RANDOM_BYTES)).toString('base64url')
@@ -95,12 +159,13 @@ export const createApiKeysService = ({
         await repository.create({
           id: randomUUID(),
           prefix,
-          keyHash: hashApiKey(key),
+          keyHash: hashApiKey(pepper, key),
           label: cleanLabel,
           regions: scope,
-          createdOn: toDateOnly(clock())
+          createdOn: today,
+          expiresOn
         })
-        return { key, prefix, regions: scope }
+        return { key, prefix, regions: scope, expiresOn: dateString(expiresOn) }
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= CREATE_ATTEMPTS) {
           throw error
@@ -109,14 +174,18 @@ export const createApiKeysService = ({
     }
   },
 
-  list: async (): Promise<ApiKeySummary[]> =>
-    (await repository.list()).map((key) => ({
+  list: async (): Promise<ApiKeySummary[]> => {
+    const today = toDateOnly(clock())
+    return (await repository.list()).map((key) => ({
       prefix: key.prefix,
       label: key.label,
       regions: key.regions,
       createdOn: dateString(key.createdOn),
+      expiresOn: dateString(key.expiresOn),
+      expired: key.expiresOn <= today,
       revokedOn: key.revokedOn && dateString(key.revokedOn)
-    })),
+    }))
+  },
 
   /** Revokes the key with this prefix from today (UTC); a key already revoked keeps its first date. */
   revoke: async (prefix: string): Promise<{ revokedOn: string; wasRevoked: boolean }> => {
@@ -136,15 +205,17 @@ export const createApiKeysService = ({
   },
 
   /**
-   * The key's id, prefix and regions if it is one of ours and not revoked, else null. Checked against the database
-   * on every call, so a revocation takes effect from the next request on every instance.
+   * The key's id, prefix and regions if it is one of ours, not revoked and not expired, else null (one answer for
+   * all, so a caller cannot tell which). Checked against the database on every call, so a revocation takes effect
+   * from the next request on every instance. `pepper` as for create.
    */
-  verify: async (key: string): Promise<VerifiedApiKey | null> => {
+  verify: async (key: string, pepper: Uint8Array): Promise<VerifiedApiKey | null> => {
     if (!isApiKeyShaped(key)) {
       return null
     }
-    const found = await repository.findByHash(hashApiKey(key))
-    if (!found || found.revokedOn) {
+    const found = await repository.findByHash(hashApiKey(pepper, key))
+    // Refused from the first day of expiresOn (UTC), so a key never lasts longer than it was made for.
+    if (!found || found.revokedOn || found.expiresOn <= toDateOnly(clock())) {
       return null
     }
     return { id: found.id, prefix: found.prefix, regions: found.regions }

@@ -178,6 +178,14 @@ describe('quarterly learning summaries', () => {
 
   it('counts late reports once, in the next publication, and publishes quarters only in order', async () => {
     await expect(serviceAt('2027-02-01').publish('2026-Q2')).rejects.toMatchObject({ code: 'CONFLICT' })
+    // A published report coded again is re-derived for analysis, and stays published: not taken twice.
+    const recoded = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/reports/${filed[0]}/codings`,
+      headers: reviewer.headers,
+      payload: coding({ codes: [{ code: 'OR.RE.01', role: 'contributing' }] })
+    })
+    expect(recoded.statusCode).toBe(200)
     const outcome = await serviceAt('2027-02-01').publish('2026-Q4')
     // Only the Q3 report that arrived after the Q3 publication: everything else is published already.
     expect(outcome).toMatchObject({ outcome: 'published', quarter: '2026-Q4', reports: 1 })

@@ -22,9 +22,10 @@ const which = (column: Prisma.Sql, ids: readonly string[] | 'all') =>
 
 const insertReports = (ids: readonly string[] | 'all') => Prisma.sql`
   INSERT INTO analysis_report
-    (report_id, coding_id, month, region, event_class, setting, detection, reach, event_type, handover, consent)
+    (report_id, coding_id, month, region, event_class, setting, detection, reach, event_type, handover, consent,
+     published_in)
   SELECT DISTINCT ON (r.id) r.id, c.id, r.occurred_month, r.region, r.event_class::text, c.setting, c.detection,
-         c.reach_and_harm, c.event_type, c.handover, r.consent_to_publish
+         c.reach_and_harm, c.event_type, c.handover, r.consent_to_publish, r.published_in
   FROM report r JOIN coding c ON c.report_id = r.id
   WHERE r.merged_into_id IS NULL AND ${which(Prisma.sql`r.id`, ids)}
   ORDER BY r.id, c.coded_at, c.id`

@@ -7,10 +7,12 @@ export type LearningPoint = { region: string; text: string }
 
 type Tx = Prisma.TransactionClient
 
-/** The reports a publication takes: counted in analysis, never published, with the event by the quarter's end. */
-const unpublished = (last: number) => Prisma.sql`
-  FROM analysis_report f JOIN report r ON r.id = f.report_id
-  WHERE r.published_in IS NULL AND f.month <= ${dateOfMonthIndex(last)}::date`
+/**
+ * The reports a publication takes: counted in analysis, never published, with the event by the quarter's end
+ * (found by the index on analysis_report (published_in, month), without reading the published ones).
+ */
+const taken = (last: number) =>
+  Prisma.sql`f.published_in IS NULL AND f.month <= ${dateOfMonthIndex(last)}::date`
 
 export const createPublicationRepository = (prisma: PrismaClient) => ({
   /**
@@ -35,14 +37,12 @@ export const createPublicationRepository = (prisma: PrismaClient) => ({
     const byReport = (cut: string, expression: string) => Prisma.sql`
       SELECT f.region, ${onTime} AS "onTime", ${cut}::text AS cut, ${Prisma.raw(expression)} AS value,
              count(*)::int AS n
-      ${unpublished(last)} GROUP BY 1, 2, 3, 4`
+      FROM analysis_report f WHERE ${taken(last)} GROUP BY 1, 2, 3, 4`
     // Once per report and code at the level, so a count is of reports.
     const codes = (cut: string, level: number) => Prisma.sql`
       SELECT f.region, ${onTime} AS "onTime", ${cut}::text AS cut, c.code AS value, count(*)::int AS n
-      FROM analysis_report f JOIN report r ON r.id = f.report_id
-      JOIN analysis_code c ON c.report_id = f.report_id AND c.level = ${level}::smallint
-      WHERE r.published_in IS NULL AND f.month <= ${dateOfMonthIndex(last)}::date
-      GROUP BY 1, 2, 3, 4`
+      FROM analysis_report f JOIN analysis_code c ON c.report_id = f.report_id AND c.level = ${level}::smallint
+      WHERE ${taken(last)} GROUP BY 1, 2, 3, 4`
     return tx.$queryRaw<CutCount[]>`
       ${byReport('reports', "''")} UNION ALL ${byReport('event_class', 'f.event_class')}
       UNION ALL ${byReport('detection', 'f.detection')} UNION ALL ${byReport('setting', 'f.setting')}
@@ -54,8 +54,7 @@ export const createPublicationRepository = (prisma: PrismaClient) => ({
     tx.$queryRaw<LearningPoint[]>`
       SELECT DISTINCT f.region, c.learning_point AS text
       FROM analysis_report f JOIN report r ON r.id = f.report_id JOIN coding c ON c.id = f.coding_id
-      WHERE r.published_in IS NULL AND f.month <= ${dateOfMonthIndex(last)}::date
-        AND f.consent AND r.status <> 'withdrawn' AND c.learning_point <> ''`,
+      WHERE ${taken(last)} AND f.consent AND r.status <> 'withdrawn' AND c.learning_point <> ''`,
 
   /** Marks the reports taken as published in `quarter` (so they are never counted again) and stores the snapshots. */
   store: async (
@@ -65,10 +64,12 @@ export const createPublicationRepository = (prisma: PrismaClient) => ({
     publishedOn: Date,
     snapshots: { region: string; json: string; csv: string }[]
   ) => {
+    // The report row is the record; the analysis copy is what the next publication reads.
     const marked = await tx.$executeRaw`
-      UPDATE report r SET published_in = ${quarter}
-      FROM analysis_report f
-      WHERE f.report_id = r.id AND r.published_in IS NULL AND f.month <= ${dateOfMonthIndex(last)}::date`
+      WITH taken AS (
+        UPDATE analysis_report f SET published_in = ${quarter} WHERE ${taken(last)} RETURNING f.report_id
+      )
+      UPDATE report r SET published_in = ${quarter} FROM taken WHERE r.id = taken.report_id`
     await tx.publication.createMany({
       data: snapshots.map((snapshot) => ({ quarter, publishedOn, ...snapshot }))
     })

@@ -11,6 +11,9 @@
  * 3. Totals (R29) are computed from the unrounded counts, then rounded, and are themselves suppressed if 1–9.
  * 4. Secondary (complementary) suppression (R28): a lone suppressed value could be recovered by subtraction from
  *    its row or column total, so more values are suppressed until every line is protected (see `isLineProtected`).
+ * 5. Audit (R28): lines together, and other cuts of the same publication, can still narrow a suppressed value, so
+ *    the result is solved for as an attacker would, from every published value at once (audit.ts), and while some
+ *    suppressed value is confined to an interval narrower than `threshold` one more entry near it is hidden.
  *
  * The table is handled as an (rows + 1) × (columns + 1) grid whose last column holds the row totals, whose last row
  * holds the column totals and whose corner holds the grand total. Every row and every column of that grid is a
@@ -21,58 +24,34 @@
  * position), which R30 (byte-identical re-pulls) depends on.
  */
 
-export const SUPPRESSED = 'suppressed' as const
-export type Suppressed = typeof SUPPRESSED
-/** A published value: a multiple of the rounding base (or a true 0), or the suppression marker. */
-export type PublishedCount = number | Suppressed
+import { type Place, TOTAL, narrowEntryCheck } from './audit.js'
+import {
+  type DisclosureOptions,
+  type PublishedCount,
+  type PublishedTable,
+  SUPPRESSED,
+  isCount,
+  resolveOptions,
+  roundToBase
+} from './published.js'
+
+export {
+  DEFAULT_BASE,
+  DEFAULT_THRESHOLD,
+  type DisclosureOptions,
+  type PublishedCount,
+  type PublishedTable,
+  SUPPRESSED,
+  type Suppressed,
+  roundToBase
+} from './published.js'
+export { TOTAL, type Place, type SuppressedInterval, suppressedIntervals } from './audit.js'
 
 export type CountTable = {
   rowLabels: readonly string[]
   columnLabels: readonly string[]
   /** counts[row][column]: non-negative integers, one row per row label, one column per column label. */
   counts: readonly (readonly number[])[]
-}
-
-export type PublishedTable = {
-  rowLabels: string[]
-  columnLabels: string[]
-  cells: PublishedCount[][]
-  rowTotals: PublishedCount[]
-  columnTotals: PublishedCount[]
-  grandTotal: PublishedCount
-}
-
-export type DisclosureOptions = {
-  /** Counts from 1 to threshold − 1 are suppressed. Default 10 (ONS). */
-  threshold?: number
-  /** Published values are rounded to the nearest multiple of this. Default 5. */
-  base?: number
-}
-
-export const DEFAULT_THRESHOLD = 10
-export const DEFAULT_BASE = 5
-
-/** Nearest multiple of `base`, ties half up, in integer arithmetic so no floating-point edge can move a value. */
-export const roundToBase = (n: number, base: number): number => {
-  const remainder = n % base
-  return remainder * 2 >= base ? n - remainder + base : n - remainder
-}
-
-const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0
-
-const resolveOptions = (options: DisclosureOptions): { threshold: number; base: number } => {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD
-  const base = options.base ?? DEFAULT_BASE
-  if (!Number.isSafeInteger(threshold) || threshold < 1 || !Number.isSafeInteger(base) || base < 1) {
-    throw new RangeError('threshold and base must be positive integers')
-  }
-  // Rounding is monotone, so this guarantees every count ≥ threshold is published as a value ≥ threshold: no
-  // published number can then look like a small count (1..threshold−1) and nothing non-zero is published as 0.
-  // (threshold 10 / base 5 passes; threshold 12 / base 5 would publish 12 as 10 and is refused.)
-  if (roundToBase(threshold, base) < threshold) {
-    throw new RangeError('threshold must not round down below itself with this base')
-  }
-  return { threshold, base }
 }
 
 const validate = (table: CountTable): void => {
@@ -153,22 +132,22 @@ const isLineProtected = (line: Line, grid: Grid, mask: Mask, threshold: number):
 }
 
 /**
- * The next entry to hide in an unprotected line: the smallest non-zero published cell (ties: first position),
- * else the line's total, else (only as a last resort) a zero cell.
+ * The next entry to hide in an unprotected line: the smallest non-zero published cell (ties: first position), else
+ * the line's total. (When a row's other cells are all zeros, e.g. [4, 0, 0], the total goes instead — here it
+ * already has, since 4 is 1–9 — and the margin line then needs a second hidden row total, chosen by this rule.)
  *
- * Why zeros come last: hiding a true 0 adds nothing to the hidden sum, so the partner of a small cell would still
- * be pinned to [0, its own value]; and zeros are otherwise always shown, so hiding one buys little. When a row's
- * other cells are all zeros (e.g. [4, 0, 0]) the total is hidden instead — here it is already, since 4 is 1–9 —
- * and the margin line then needs a second hidden row total, which is again chosen by this rule. A zero is hidden
- * only if the line has no non-zero published cell and its total is already hidden, so the line cannot be
- * protected any other way.
+ * A true 0 is never hidden: it would add nothing to the line's hidden sum, and the audit relies on it (it tells
+ * the attacker that every suppressed value is at least 1). By induction over the entries hidden so far, all
+ * non-zero: an unprotected line either has a hidden cell and a published total, which is at least that cell, or
+ * only its total hidden, and then its published cells add up to that non-zero total, so one of them is non-zero.
+ * Primary suppression hides only 1..threshold−1, a shared total is copied between cuts with the same true value,
+ * and `widening` picks only non-zero entries.
  */
 const nextToHide = (line: Line, grid: Grid, mask: Mask): Position => {
-  const published = line.cells.filter((p) => !at(mask, p))
-  const nonZero = published.filter((p) => at(grid, p) > 0).sort((a, b) => at(grid, a) - at(grid, b))
-  const choice = nonZero[0] ?? (at(mask, line.total) ? published[0] : line.total)
-  // Unreachable: an unprotected line has fewer than two hidden entries, or a published total.
-  if (choice === undefined) throw new Error('unprotected line with nothing left to suppress')
+  const nonZero = line.cells.filter((p) => !at(mask, p) && at(grid, p) > 0).sort((a, b) => at(grid, a) - at(grid, b))
+  const choice = nonZero[0] ?? (at(mask, line.total) ? undefined : line.total)
+  // Unreachable (see above): a line whose total is hidden is unprotected only with a non-zero published cell.
+  if (choice === undefined) throw new Error('unprotected line with nothing non-zero left to suppress')
   return choice
 }
 
@@ -184,6 +163,80 @@ const completeSuppression = (grid: Grid, mask: Mask, lines: readonly Line[], thr
     if (open === undefined) return result
     set(result, nextToHide(open, grid, result))
   }
+}
+
+/**
+ * Completes every cut (`completeSuppression`) to a fixed point across cuts: hide in every cut any shared total hidden
+ * in some cut, complete each cut, repeat. Hidden sets only grow, so this ends; at the end every cut hides exactly
+ * the same shared totals.
+ */
+const settle = (grids: readonly Grid[], lines: readonly (readonly Line[])[], start: Mask[], threshold: number) => {
+  let masks = start
+  const margins = item(grids, 0).length
+  for (;;) {
+    masks = masks.map((mask, k) => completeSuppression(item(grids, k), mask, item(lines, k), threshold))
+    const shared = Array.from({ length: margins }, (_, i) => masks.some((mask) => marginHidden(mask, i)))
+    if (masks.every((mask) => shared.every((hidden, i) => marginHidden(mask, i) === hidden))) return masks
+    for (const mask of masks) {
+      shared.forEach((hidden, i) => {
+        const row = mask[i]
+        if (hidden && row !== undefined) row[row.length - 1] = true
+      })
+    }
+  }
+}
+
+/** An entry of one cut's grid. */
+type CutPosition = { cut: number; position: Position }
+
+const lastColumn = (grid: Grid): number => item(grid, 0).length - 1
+
+/** The grid entries of an audited place, in every cut that shows it (a row total or the grand total: all). */
+const entriesOf = (place: Place, grids: readonly Grid[]): CutPosition[] => {
+  const row = place.row === TOTAL ? item(grids, place.cut).length - 1 : place.row
+  const { column } = place
+  if (column !== TOTAL) return [{ cut: place.cut, position: [row, column] }]
+  return grids.map((grid, cut) => ({ cut, position: [row, lastColumn(grid)] }))
+}
+
+/** Every entry on a line through `entry`, in its own cut and, for a shared total, in every other cut too. */
+const neighbours = ({ cut, position: [i, j] }: CutPosition, grids: readonly Grid[]): CutPosition[] => {
+  const shared = j === lastColumn(item(grids, cut))
+  const copies = shared ? grids.map((_, k) => k) : [cut]
+  return copies.flatMap((k) => {
+    const grid = item(grids, k)
+    const column = shared ? lastColumn(grid) : j
+    return [
+      ...item(grid, i).map((_, jj): CutPosition => ({ cut: k, position: [i, jj] })),
+      ...grid.map((_, ii): CutPosition => ({ cut: k, position: [ii, column] }))
+    ]
+  })
+}
+
+/**
+ * What to hide to widen a narrow place: the smallest non-zero published entry on a line through it (ties: first
+ * cut, row, column); if every entry there is hidden or 0, the smallest on a line through one of those, and so on
+ * outwards. Only non-zero entries, so no true 0 is ever hidden (see `nextToHide`). There is always one: with every
+ * non-zero entry hidden, any hidden value could grow without bound (with its row total, its column total and the
+ * grand total, and in every other cut a hidden cell of its row and that cell's column total), so nothing would be
+ * narrow.
+ */
+const widening = (place: Place, grids: readonly Grid[], masks: readonly Mask[]): CutPosition => {
+  const value = ({ cut, position }: CutPosition): number => at(item(grids, cut), position)
+  const key = ({ cut, position: [i, j] }: CutPosition): string => `${cut}:${i}:${j}`
+  const reached = new Set<string>()
+  let ring = entriesOf(place, grids)
+  while (ring.length > 0) {
+    const fresh = new Map(ring.flatMap((entry) => neighbours(entry, grids)).map((entry) => [key(entry), entry]))
+    for (const seen of reached) fresh.delete(seen)
+    for (const entry of fresh.keys()) reached.add(entry)
+    ring = [...fresh.values()]
+    const candidates = ring.filter((entry) => !at(item(masks, entry.cut), entry.position) && value(entry) > 0)
+    const [choice] = candidates.sort((a, b) =>
+      value(a) - value(b) || a.cut - b.cut || a.position[0] - b.position[0] || a.position[1] - b.position[1])
+    if (choice !== undefined) return choice
+  }
+  throw new Error('a narrow interval with every non-zero entry hidden')
 }
 
 const primaryMask = (grid: Grid, threshold: number): Mask =>
@@ -210,7 +263,8 @@ const publish = (table: CountTable, grid: Grid, mask: Mask, base: number): Publi
  * Guarantee (tested): each returned table meets every `protectTable` guarantee on its own, and the row totals and
  * grand total are published identically in every cut — the same rounded value, or suppressed in all of them. So
  * no shared margin hidden in one cut can be read from another, and a hidden row total always has a hidden cell
- * beside it in every cut. Not claimed: that no combination of equations across cuts narrows a hidden cell.
+ * beside it in every cut. And across all the cuts together: from everything they publish, each suppressed entry
+ * could be anything in an interval at least `threshold` wide (`suppressedIntervals`, audit.ts).
  *
  * Throws if the cuts do not have the same row labels and the same unrounded row totals.
  */
@@ -231,32 +285,33 @@ export const protectCuts = (cuts: readonly CountTable[], options: DisclosureOpti
     }
   }
   const lines = cuts.map((cut) => linesOf(rows, cut.columnLabels.length))
-  // Fixed point: hide in every cut any shared total hidden in some cut, complete each cut, repeat. Hidden sets only
-  // grow, so this ends; at the end every cut hides exactly the same shared totals.
-  let masks = grids.map((grid) => primaryMask(grid, threshold))
+  let masks = settle(grids, lines, grids.map((grid) => primaryMask(grid, threshold)), threshold)
+  // The per-line rule stops recovery from any one line, but lines together (and other cuts) can still pin a hidden
+  // value down, e.g. three hidden cells under a published total of 10 each lie in [1, 10]. So audit the result as an
+  // attacker would and, while some hidden value is narrower than `threshold`, hide one more entry near it. Hiding
+  // only widens intervals (a published value's bounds become [1, ∞)), and with every non-zero entry hidden every
+  // interval is unbounded (`widening`), so this ends.
+  const findNarrowEntry = narrowEntryCheck(threshold, base)
   for (;;) {
-    masks = masks.map((mask, k) => completeSuppression(item(grids, k), mask, item(lines, k), threshold))
-    const shared = Array.from({ length: rows + 1 }, (_, i) => masks.some((mask) => marginHidden(mask, i)))
-    const settled = masks.every((mask) => shared.every((hidden, i) => marginHidden(mask, i) === hidden))
-    if (settled) break
-    for (const mask of masks) {
-      shared.forEach((hidden, i) => {
-        const row = mask[i]
-        if (hidden && row !== undefined) row[row.length - 1] = true
-      })
-    }
+    const published = cuts.map((cut, k) => publish(cut, item(grids, k), item(masks, k), base))
+    const narrow = findNarrowEntry(published)
+    if (narrow === undefined) return published
+    const { cut, position } = widening(narrow, grids, masks)
+    set(item(masks, cut), position)
+    masks = settle(grids, lines, masks, threshold)
   }
-  return cuts.map((cut, k) => publish(cut, item(grids, k), item(masks, k), base))
 }
 
 /**
  * One table, protected (R27–R29). Guarantees (property-tested with the defaults):
  *  - no published cell or total is an integer 1..threshold−1; every published number is a multiple of `base`;
- *    a published 0 is a true 0, and a true 0 cell is published as 0 unless secondary suppression had to hide it;
+ *    a published value is 0 exactly when the true count is 0 (a true 0 is never suppressed);
  *  - each published total is the true total rounded (within ±base/2);
  *  - every line (row or column, margins included) holding a suppressed entry holds at least two, and either its
  *    total is suppressed or, from that line's published values alone, each hidden cell could be anything in an
- *    interval at least `threshold` wide.
+ *    interval at least `threshold` wide;
+ *  - from all the published values together, each suppressed entry could be anything in an interval at least
+ *    `threshold` wide (R28; `suppressedIntervals` solves for it as an attacker would).
  */
 export const protectTable = (table: CountTable, options: DisclosureOptions = {}): PublishedTable => {
   const [published] = protectCuts([table], options)

@@ -6,7 +6,7 @@
 //
 //   npm run build && npm run bench:analysis -- run --database-url postgresql://postgres@127.0.0.1:5432/candid_bench_analysis
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os, { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -17,7 +17,6 @@ import autocannon from 'autocannon'
 import { URI } from 'otpauth'
 import pg from 'pg'
 import { machine } from '../lib/report.js'
-import { startBenchServer } from '../lib/server.js'
 import { questionsAt, urlOf } from './questions.js'
 
 const { values } = parseArgs({
@@ -26,7 +25,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
-    only: { type: 'string' }
+    only: { type: 'string' },
+    'server-log': { type: 'string', default: '/dev/null' }
   }
 })
 const url = values['database-url'] ?? process.env.DATABASE_URL
@@ -87,6 +87,41 @@ const signIn = async (base: string, lead: { email: string; uri: string }) => {
   return cookie
 }
 
+/**
+ * The compiled server in its own process, as bench/lib/server.ts starts it, but with its log (pino, at info) kept in
+ * --server-log: a server that stops under load says why there.
+ */
+const startServer = async (env: Record<string, string>) => {
+  const port = 30_000 + Math.floor(Math.random() * 20_000)
+  const log = createWriteStream(values['server-log'], { flags: 'a' })
+  const child = spawn(process.execPath, ['dist/server.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  child.stdout.pipe(log)
+  child.stderr.pipe(log)
+  const base = `http://127.0.0.1:${port}`
+  for (let attempt = 0; ; attempt++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see ${values['server-log']}`)
+    if ((await fetch(`${base}/health/ready`).then((res) => res.status, () => 0)) === 200) break
+    if (attempt > 300) {
+      child.kill('SIGKILL')
+      throw new Error('server did not become ready in 30 s')
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return {
+    url: base,
+    alive: () => child.exitCode === null,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve()
+      child.on('exit', () => resolve())
+      child.kill('SIGTERM')
+    })
+  }
+}
+
 const percentile = (sorted: readonly number[], q: number) =>
   sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN)
 
@@ -99,6 +134,37 @@ const load = (target: string, duration: number, cookie: string) =>
     )
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
   })
+
+/**
+ * Waits until the server's queries have finished: autocannon stops at the end of a run, but the requests still in
+ * flight go on in PostgreSQL, and would otherwise run into the next measurement. Resolves to the seconds waited.
+ */
+const drain = async (db: pg.Client) => {
+  const started = performance.now()
+  for (;;) {
+    const { rows } = await db.query<{ active: string }>(
+      `SELECT count(*) AS active FROM pg_stat_activity
+       WHERE datname = current_database() AND application_name = 'candid' AND state = 'active'`
+    )
+    if (rows[0]?.active === '0' || performance.now() - started > 300_000) break
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  return Math.round((performance.now() - started) / 100) / 10
+}
+
+/** One request at a time, up to `count` of them or `limitMs`: the latency of a question on a server with no queue. */
+const sequential = async (target: string, cookie: string, count: number, limitMs: number) => {
+  const latencies: number[] = []
+  const started = performance.now()
+  while (latencies.length < count && performance.now() - started < limitMs) {
+    const begun = performance.now()
+    const res = await fetch(target, { headers: { cookie } })
+    await res.arrayBuffer()
+    if (res.status !== 200) throw new Error(`${target}: ${res.status}`)
+    latencies.push(performance.now() - begun)
+  }
+  return latencies.sort((a, b) => a - b)
+}
 
 const describe = (body: Record<string, unknown>) => {
   if (Array.isArray(body.periods)) {
@@ -118,6 +184,29 @@ const describe = (body: Record<string, unknown>) => {
   return ''
 }
 
+type Row = {
+  question: string
+  reads: string
+  path: string
+  failure: string
+} | {
+  question: string
+  reads: string
+  path: string
+  failure?: undefined
+  requestsPerSecond: number
+  requests: number
+  p50: number
+  p95: number
+  p99: number
+  autocannonP97_5: number
+  non2xx: number
+  errors: number
+  inFlightAfterRunSeconds: number
+  oneConnection: { requests: number; p50: number; p95: number; max: number }
+  loadAverage: number[]
+}
+
 const main = async () => {
   const n = await reportsIn()
   const dataDir = await mkdtemp(path.join(tmpdir(), 'candid-bench-analysis-'))
@@ -129,24 +218,41 @@ const main = async () => {
     RATE_LIMIT_LOGIN_PER_MIN: '1000'
   }
   const lead = await createLead(env)
-  const server = await startBenchServer(env)
-  const rows: Record<string, unknown>[] = []
+  const server = await startServer(env)
+  const db = new pg.Client({ connectionString: url, application_name: 'candid-bench-run' })
+  await db.connect()
+  const rows: Row[] = []
   try {
     const cookie = await signIn(server.url, lead)
     const questions = questionsAt(new Date()).filter((q) => !values.only || q.name.includes(values.only))
     out(`analysis record: ~${n.toLocaleString('en-GB')} reports; ${connections} connections, ${warmup} s warm-up, ` +
       `${seconds} s each\n`)
     for (const question of questions) {
+      if (!server.alive()) throw new Error(`the server has stopped; see ${values['server-log']}`)
       const target = urlOf(server.url, question)
-      const first = await fetch(target, { headers: { cookie } })
-      const body = (await first.json()) as Record<string, unknown>
-      if (first.status !== 200) throw new Error(`${question.name}: ${first.status} ${JSON.stringify(body)}`)
-      out(`${question.name}\n  ${target.replace(server.url, '')}\n  ${describe(body)}`)
+      out(`${question.name}\n  ${target.replace(server.url, '')}`)
+      const begun = performance.now()
+      const first = await fetch(target, { headers: { cookie } }).catch((error: unknown) => error as Error)
+      if (first instanceof Error || first.status !== 200) {
+        // A question the server cannot answer in its request timeout (30 s, src/app.ts) closes the connection.
+        const reason = first instanceof Error
+          ? `no answer: ${String(first.cause ?? first.message)} after ${Math.round(performance.now() - begun)} ms`
+          : `${first.status} ${await first.text()}`
+        out(`  ${reason}`)
+        rows.push({ question: question.name, reads: question.reads, path: target.replace(server.url, ''), failure: reason })
+        await drain(db)
+        continue
+      }
+      out(`  ${describe((await first.json()) as Record<string, unknown>)} (first answer ` +
+        `${Math.round(performance.now() - begun)} ms)`)
       if (warmup > 0) await load(target, warmup, cookie)
+      await drain(db)
+      const one = await sequential(target, cookie, 20, 60_000)
       const loadBefore = os.loadavg()[0] ?? 0
       const { result, latencies } = await load(target, seconds, cookie)
       const sorted = latencies.sort((a, b) => a - b)
-      const row = {
+      const drained = await drain(db)
+      const row: Row = {
         question: question.name,
         reads: question.reads,
         path: target.replace(server.url, ''),
@@ -158,13 +264,25 @@ const main = async () => {
         autocannonP97_5: result.latency.p97_5,
         non2xx: result.non2xx,
         errors: result.errors + result.timeouts,
+        inFlightAfterRunSeconds: drained,
+        oneConnection: {
+          requests: one.length,
+          p50: Math.round(percentile(one, 0.5)),
+          p95: Math.round(percentile(one, 0.95)),
+          max: Math.round(one.at(-1) ?? NaN)
+        },
         loadAverage: [Math.round(loadBefore * 100) / 100, Math.round((os.loadavg()[0] ?? 0) * 100) / 100]
       }
       rows.push(row)
-      out(`  ${row.requestsPerSecond} req/s, p50 ${row.p50} ms, p95 ${row.p95} ms, p99 ${row.p99} ms, ` +
-        `non-2xx ${row.non2xx}, errors ${row.errors} (load ${row.loadAverage.join(' → ')})`)
+      out(`  1 connection: p50 ${row.oneConnection.p50} ms, p95 ${row.oneConnection.p95} ms ` +
+        `(${row.oneConnection.requests} requests)`)
+      out(`  ${connections} connections: ${row.requestsPerSecond} req/s, p50 ${row.p50} ms, p95 ${row.p95} ms, ` +
+        `p99 ${row.p99} ms (${row.requests} responses), non-2xx ${row.non2xx}, errors ${row.errors}; ` +
+        `in flight after the run: ${row.inFlightAfterRunSeconds} s (load ${row.loadAverage.join(' → ')})`)
     }
   } finally {
+    await drain(db)
+    await db.end()
     await server.stop()
     await rm(dataDir, { recursive: true, force: true })
   }
@@ -177,11 +295,16 @@ const main = async () => {
     JSON.stringify({ stamp, machine: machine(), reports: n, connections, seconds, warmup, rows }, null, 2)
   )
   out(`\nanalysis — ${stamp}\n${machine()}\n`)
-  out('| question | reads | req/s | p50 ms | p95 ms | p99 ms | non-2xx | errors |')
-  out('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  out(`| question | reads | 1 conn. p50 / p95 ms | ${connections} conn. req/s | p50 ms | p95 ms | p99 ms | responses | ` +
+    'non-2xx |')
+  out('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const r of rows) {
-    out(`| ${r.question} | ${r.reads} | ${r.requestsPerSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.non2xx} | ` +
-      `${r.errors} |`)
+    if (r.failure !== undefined) {
+      out(`| ${r.question} | ${r.reads} | ${r.failure} | | | | | | |`)
+      continue
+    }
+    out(`| ${r.question} | ${r.reads} | ${r.oneConnection.p50} / ${r.oneConnection.p95} | ${r.requestsPerSecond} | ` +
+      `${r.p50} | ${r.p95} | ${r.p99} | ${r.requests} | ${r.non2xx + r.errors} |`)
   }
 }
 

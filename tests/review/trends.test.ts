@@ -214,6 +214,29 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     for (const period of filtered.json().periods) expect(period.reports).toBe(totals[period.period]?.all ?? 0)
     expect(filtered.json().filters).toEqual({ region: 'london', code: 'PA' })
 
+    // One filter: read from the cross rollup, in each direction (field by field, code by field, field by code).
+    const london = await get('/api/v1/analysis/trends?from=2025-10&to=2026-03&groupBy=setting&region=london')
+    expect(asCounts(london.json())).toEqual({
+      ...Object.fromEntries(MONTHS.map((m) => [m, {}])),
+      ...expected(records, (m) => m, (r) => [r.setting], (r) => r.region === 'london')
+    })
+    const onlyLondon = expected(records, (m) => m, () => ['all'], (r) => r.region === 'london')
+    for (const period of london.json().periods) expect(period.reports).toBe(onlyLondon[period.period]?.all ?? 0)
+    const groupsInCourt = await get('/api/v1/analysis/trends?from=2025-Q4&to=2026-Q1&interval=quarter&level=2' +
+      '&role=contributing&setting=court')
+    expect(asCounts(groupsInCourt.json())).toEqual(
+      expected(records, quarterOf, codesAt(2, 'contributing'), (r) => r.setting === 'court')
+    )
+    const withHandover = await get('/api/v1/analysis/trends?from=2025-10&to=2026-03&groupBy=region&code=TC.HO' +
+      '&role=mitigating')
+    const mitigatingHandover = (r: Recount) => r.codes.get('TC.HO')?.has('mitigating') ?? false
+    expect(asCounts(withHandover.json())).toEqual({
+      ...Object.fromEntries(MONTHS.map((m) => [m, {}])),
+      ...expected(records, (m) => m, (r) => [r.region], mitigatingHandover)
+    })
+    const handovers = expected(records, (m) => m, () => ['all'], mitigatingHandover)
+    for (const period of withHandover.json().periods) expect(period.reports).toBe(handovers[period.period]?.all ?? 0)
+
     const byCode = await get('/api/v1/analysis/trends?from=2025-10&to=2026-03&level=3&setting=court&reach=near_miss')
     expect(asCounts(byCode.json())).toEqual({
       ...Object.fromEntries(MONTHS.map((m) => [m, {}])),
@@ -277,13 +300,17 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
         .sort(),
       pairs: (await t.app.db.prisma.analysisPairRollup.findMany({ where: { n: { not: 0 } } }))
         .map((r) => `${r.level} ${r.month.toISOString().slice(0, 7)} ${r.codeA} ${r.codeB} ${r.n}`)
+        .sort(),
+      cross: (await t.app.db.prisma.analysisCrossRollup.findMany({ where: { n: { not: 0 } } }))
+        .map((r) => [r.dimA, r.roleA, r.valueA, r.dimB, r.roleB, r.valueB, r.month.toISOString(), r.n].join(' '))
         .sort()
     })
     const incremental = await read()
     // As after an upgrade: codings, but no analysis record yet. The first start sees that and rebuilds.
     const facts = createFactsRepository()
     expect(await facts.needsRebuild(t.app.db.prisma)).toBe(false)
-    await t.app.db.prisma.$executeRaw`TRUNCATE analysis_report, analysis_code, analysis_rollup, analysis_pair_rollup`
+    await t.app.db.prisma.$executeRaw`TRUNCATE analysis_report, analysis_code, analysis_rollup, analysis_pair_rollup,
+      analysis_cross_rollup`
     expect(await facts.needsRebuild(t.app.db.prisma)).toBe(true)
     await t.app.db.prisma.$transaction((tx) => facts.rebuild(tx))
     expect(await facts.needsRebuild(t.app.db.prisma)).toBe(false)
@@ -291,6 +318,7 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     expect(incremental).toEqual(rebuilt)
     expect(incremental.rollup.length).toBeGreaterThan(50)
     expect(incremental.pairs.length).toBeGreaterThan(5)
+    expect(incremental.cross.length).toBeGreaterThan(500)
     expect(await t.app.db.prisma.analysisRollup.count({ where: { n: { lt: 0 } } })).toBe(0)
   })
 })

@@ -91,6 +91,34 @@ const pairs = (ids: readonly string[] | 'all') => Prisma.sql`
   FROM analysis_code a JOIN analysis_code b ON b.report_id = a.report_id AND b.level = a.level AND a.code < b.code
   WHERE ${which(Prisma.sql`a.report_id`, ids)}`
 
+/** The report's fields as (dimension, value) rows, for the cross rollup. */
+const FIELDS = (alias: string) =>
+  Prisma.raw(`(VALUES ('region', ${alias}.region), ('setting', ${alias}.setting), ('event_class', ${alias}.event_class),
+    ('detection', ${alias}.detection), ('reach', ${alias}.reach), ('event_type', ${alias}.event_type))`)
+
+/**
+ * One row per report and pair of (dimension, role, value) it counts under, both ways round: field × field, and
+ * code (in each role it has) × field. Read from analysis_code's own copy of the report's fields, without a join.
+ */
+const crossPairs = (ids: readonly string[] | 'all') => {
+  const codes = Prisma.sql`
+    FROM analysis_code c
+    CROSS JOIN LATERAL (VALUES ('any', TRUE), ('contributing', c.contributing), ('mitigating', c.mitigating))
+      AS r(role, present)
+    CROSS JOIN LATERAL ${FIELDS('c')} AS d(dim, value)
+    WHERE r.present AND ${which(Prisma.sql`c.report_id`, ids)}`
+  return Prisma.sql`
+    SELECT f.month, a.dim AS dim_a, 'any' AS role_a, a.value AS value_a, b.dim AS dim_b, 'any' AS role_b,
+           b.value AS value_b
+    FROM analysis_report f CROSS JOIN LATERAL ${FIELDS('f')} AS a(dim, value)
+    CROSS JOIN LATERAL ${FIELDS('f')} AS b(dim, value)
+    WHERE a.dim <> b.dim AND ${which(Prisma.sql`f.report_id`, ids)}
+    UNION ALL
+    SELECT c.month, 'code' || c.level, r.role, c.code, d.dim, 'any', d.value ${codes}
+    UNION ALL
+    SELECT c.month, d.dim, 'any', d.value, 'code' || c.level, r.role, c.code ${codes}`
+}
+
 /** Adds (sign 1) or takes away (sign −1) what the chosen reports count for in the rollups. */
 const applyToRollups = async (client: Client, ids: readonly string[], sign: 1 | -1) => {
   // Sorted, so that two transactions touching the same rollup rows lock them in the same order (no deadlock).
@@ -104,6 +132,14 @@ const applyToRollups = async (client: Client, ids: readonly string[], sign: 1 | 
     SELECT level, month, code_a, code_b, ${sign}::int * count(*)::int FROM (${pairs(ids)}) AS p
     GROUP BY level, month, code_a, code_b ORDER BY level, month, code_a, code_b
     ON CONFLICT (level, month, code_a, code_b) DO UPDATE SET n = analysis_pair_rollup.n + excluded.n`
+  await client.$executeRaw`
+    INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n)
+    SELECT dim_a, role_a, dim_b, role_b, value_b, month, value_a, ${sign}::int * count(*)::int
+    FROM (${crossPairs(ids)}) AS x
+    GROUP BY dim_a, role_a, dim_b, role_b, value_b, month, value_a
+    ORDER BY dim_a, role_a, dim_b, role_b, value_b, month, value_a
+    ON CONFLICT (dim_a, role_a, dim_b, role_b, value_b, month, value_a)
+    DO UPDATE SET n = analysis_cross_rollup.n + excluded.n`
 }
 
 export const createFactsRepository = () => ({
@@ -124,9 +160,15 @@ export const createFactsRepository = () => ({
 
   /** Derives the whole analysis record again from the review tables (in the caller's transaction, if any). */
   rebuild: async (client: Client) => {
-    await client.$executeRaw`TRUNCATE analysis_report, analysis_code, analysis_rollup, analysis_pair_rollup`
+    await client.$executeRaw`
+      TRUNCATE analysis_report, analysis_code, analysis_rollup, analysis_pair_rollup, analysis_cross_rollup`
+    // Fresh statistics first: with the taxonomy tables never analysed, the planner can pair every code with every
+    // leaf, and a rebuild that takes seconds takes hours.
+    await client.$executeRaw`ANALYZE report, coding, coding_code, taxonomy_code, taxonomy_version, taxonomy_mapping`
     await client.$executeRaw(insertReports('all'))
+    await client.$executeRaw`ANALYZE analysis_report`
     await client.$executeRaw(insertCodes('all'))
+    await client.$executeRaw`ANALYZE analysis_code`
     await client.$executeRaw`
       INSERT INTO analysis_rollup (dim, role, month, value, n)
       SELECT dim, role, month, value, count(*)::int FROM (${items('all')}) AS i GROUP BY dim, role, month, value`
@@ -134,6 +176,10 @@ export const createFactsRepository = () => ({
       INSERT INTO analysis_pair_rollup (level, month, code_a, code_b, n)
       SELECT level, month, code_a, code_b, count(*)::int FROM (${pairs('all')}) AS p
       GROUP BY level, month, code_a, code_b`
+    await client.$executeRaw`
+      INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n)
+      SELECT dim_a, role_a, dim_b, role_b, value_b, month, value_a, count(*)::int FROM (${crossPairs('all')}) AS x
+      GROUP BY dim_a, role_a, dim_b, role_b, value_b, month, value_a`
   },
 
   /**
@@ -144,8 +190,11 @@ export const createFactsRepository = () => ({
     const [row] = await client.$queryRaw<{ migrated: boolean }[]>`
       SELECT to_regclass('analysis_report') IS NOT NULL AS migrated`
     if (!row?.migrated) return false
+    // Also when a rollup added by a later migration is still empty.
     const [state] = await client.$queryRaw<{ missing: boolean }[]>`
-      SELECT EXISTS (SELECT 1 FROM coding) AND NOT EXISTS (SELECT 1 FROM analysis_report) AS missing`
+      SELECT EXISTS (SELECT 1 FROM coding)
+        AND (NOT EXISTS (SELECT 1 FROM analysis_report) OR NOT EXISTS (SELECT 1 FROM analysis_cross_rollup))
+        AS missing`
     return state?.missing === true
   }
 })

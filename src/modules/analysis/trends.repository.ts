@@ -41,6 +41,21 @@ export const createTrendsRepository = (prisma: PrismaClient) => ({
       WHERE dim = ${dim} AND role = ${role} AND month >= ${dateOfMonthIndex(from)}::date
         AND month <= ${dateOfMonthIndex(to)}::date AND n <> 0`,
 
+  /** Monthly counts of dimension a's values among reports with one value of dimension b (a single filter). */
+  cross: (a: { dim: string; role: Role }, b: { dim: string; role: Role; value: string }, from: number, to: number) =>
+    prisma.$queryRaw<MonthCount[]>`
+      SELECT month, value_a AS value, n FROM analysis_cross_rollup
+      WHERE dim_a = ${a.dim} AND role_a = ${a.role} AND dim_b = ${b.dim} AND role_b = ${b.role}
+        AND value_b = ${b.value} AND month >= ${dateOfMonthIndex(from)}::date
+        AND month <= ${dateOfMonthIndex(to)}::date AND n <> 0`,
+
+  /** Monthly counts of one value of a rollup dimension (the reports a single filter keeps). */
+  rollupValue: (dim: string, role: Role, value: string, from: number, to: number) =>
+    prisma.$queryRaw<MonthCount[]>`
+      SELECT month, '' AS value, n FROM analysis_rollup
+      WHERE dim = ${dim} AND role = ${role} AND value = ${value} AND month >= ${dateOfMonthIndex(from)}::date
+        AND month <= ${dateOfMonthIndex(to)}::date AND n <> 0`,
+
   dimensionOf: (groupBy: Dimension | 'code', level: number) =>
     groupBy === 'code' ? `code${level}` : (COLUMN[groupBy] ?? groupBy),
 

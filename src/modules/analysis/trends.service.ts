@@ -12,7 +12,7 @@ import { benjaminiHochberg, fisherGreater } from '../../lib/stats/fisher.js'
 import type { RequestSession } from '../../plugins/sessions.js'
 import type { AuditRepository } from '../audit/audit.repository.js'
 import type { Taxonomy, TaxonomyService } from '../taxonomy/taxonomy.service.js'
-import type { Filters, MonthCount, TrendsRepository } from './trends.repository.js'
+import type { Filters, MonthCount, Role, TrendsRepository } from './trends.repository.js'
 import {
   DIMENSIONS,
   type TCooccurrenceQuery,
@@ -92,6 +92,44 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
     return { labels, filter: { level: levelOf(code), code } }
   }
 
+  /**
+   * Where a trend is counted: with no filter, the rollups; with one filter on another dimension, the cross rollup;
+   * otherwise the analysis record itself (slower at national scale: see docs/benchmarks.md).
+   */
+  const count = ({ groupBy, level, dim, role, filters, first, last }: {
+    groupBy: TTrendsQuery['groupBy']
+    level: number
+    dim: string
+    role: Role
+    filters: Filters
+    first: number
+    last: number
+  }): Promise<[MonthCount[], MonthCount[]]> => {
+    const a = { dim, role: groupBy === 'code' ? role : ('any' as Role) }
+    const active = DIMENSIONS.filter((dimension) => filters[dimension] !== undefined)
+    if (active.length === 0 && !filters.code) {
+      return Promise.all([repository.rollup(a.dim, a.role, first, last), repository.rollup('all', 'any', first, last)])
+    }
+    const [only] = active
+    const single = filters.code
+      ? active.length === 0 && groupBy !== 'code'
+        ? { dim: `code${filters.code.level}`, role, value: filters.code.code }
+        : undefined
+      : active.length === 1 && only !== undefined && only !== groupBy
+        ? { dim: repository.dimensionOf(only, 1), role: 'any' as Role, value: filters[only] as string }
+        : undefined
+    if (single) {
+      return Promise.all([
+        repository.cross(a, single, first, last),
+        repository.rollupValue(single.dim, single.role, single.value, first, last)
+      ])
+    }
+    return Promise.all([
+      repository.filteredCounts(groupBy, level, role, filters, first, last),
+      repository.filteredTotals(role, filters, first, last)
+    ])
+  }
+
   const record = (session: RequestSession, action: string, detail: Record<string, unknown>) =>
     audit.record({ actorId: session.userId, action, detail: JSON.parse(JSON.stringify(detail)) }, clock())
 
@@ -105,18 +143,8 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
       for (const dimension of DIMENSIONS) {
         if (query[dimension] !== undefined) filters[dimension] = query[dimension]
       }
-      const filtered = Object.values(filters).some((value) => value !== undefined)
       const dim = repository.dimensionOf(groupBy, level ?? 1)
-      // Without filters the rollups answer; with them the analysis record is counted directly.
-      const [counts, totals] = filtered
-        ? await Promise.all([
-          repository.filteredCounts(groupBy, level ?? 1, role, filters, first, last),
-          repository.filteredTotals(role, filters, first, last)
-        ])
-        : await Promise.all([
-          repository.rollup(dim, groupBy === 'code' ? role : 'any', first, last),
-          repository.rollup('all', 'any', first, last)
-        ])
+      const [counts, totals] = await count({ groupBy, level: level ?? 1, dim, role, filters, first, last })
       await record(session, 'analysis.trends', query)
 
       const grouped = byPeriod(counts, interval)

@@ -14,7 +14,8 @@ type ResponseSchema = { description?: string; [key: string]: unknown }
 const transform: Transform = (input) => {
   const output = jsonSchemaTransform(input)
   const produces = (input.schema as { produces?: string[] } | undefined)?.produces
-  const response = output.schema.response as Record<string, ResponseSchema> | undefined
+  // Routes without a schema (test probes, framework routes) have none to add to.
+  const response = output.schema?.response as Record<string, ResponseSchema> | undefined
   const ok = response?.['200']
   if (!produces || !response || !ok) return output
   const { description, ...json } = ok

@@ -27,8 +27,10 @@ const where = (filters: Filters, role: Role, from: number, to: number) => {
     if (value !== undefined) parts.push(Prisma.sql`t.${Prisma.raw(column)} = ${value}`)
   }
   if (filters.code) {
+    // The month bound (a report's code rows carry its month) lets the (level, code, month) index find the rows.
     parts.push(Prisma.sql`EXISTS (SELECT 1 FROM analysis_code f WHERE f.report_id = t.report_id
-      AND f.level = ${filters.code.level}::smallint AND f.code = ${filters.code.code} AND ${roleCondition('f', role)})`)
+      AND f.level = ${filters.code.level}::smallint AND f.code = ${filters.code.code} AND ${roleCondition('f', role)}
+      AND f.month = t.month)`)
   }
   return Prisma.join(parts, ' AND ')
 }

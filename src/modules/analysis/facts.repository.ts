@@ -119,6 +119,37 @@ const crossPairs = (ids: readonly string[] | 'all') => {
     SELECT c.month, d.dim, 'any', d.value, 'code' || c.level, r.role, c.code ${codes}`
 }
 
+const FIELD_NAMES = ['region', 'setting', 'event_class', 'detection', 'reach', 'event_type'] as const
+
+/**
+ * The cross rollup from scratch, in pieces: one field at a time, one way round, then the other way round copied
+ * from the first. All at once it is one aggregation of some 130 rows per report, which no longer fits in memory
+ * and sorts on disk (over 10 minutes for a million reports); by field each aggregation is small.
+ */
+const rebuildCross = async (client: Client) => {
+  for (const field of FIELD_NAMES) {
+    const column = Prisma.raw(field)
+    await client.$executeRaw`
+      INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n)
+      SELECT 'code' || c.level, r.role, ${field}, 'any', c.${column}, c.month, c.code, count(*)::int
+      FROM analysis_code c
+      CROSS JOIN LATERAL (VALUES ('any', TRUE), ('contributing', c.contributing), ('mitigating', c.mitigating))
+        AS r(role, present)
+      WHERE r.present
+      GROUP BY c.level, r.role, c.${column}, c.month, c.code`
+    for (const other of FIELD_NAMES.filter((name) => name > field)) {
+      await client.$executeRaw`
+        INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n)
+        SELECT ${field}, 'any', ${other}, 'any', f.${Prisma.raw(other)}, f.month, f.${column}, count(*)::int
+        FROM analysis_report f GROUP BY f.${Prisma.raw(other)}, f.month, f.${column}`
+    }
+  }
+  // The other way round: the same counts with a and b swapped.
+  await client.$executeRaw`
+    INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n)
+    SELECT dim_b, role_b, dim_a, role_a, value_a, month, value_b, n FROM analysis_cross_rollup`
+}
+
 /** Adds (sign 1) or takes away (sign −1) what the chosen reports count for in the rollups. */
 const applyToRollups = async (client: Client, ids: readonly string[], sign: 1 | -1) => {
   // Sorted, so that two transactions touching the same rollup rows lock them in the same order (no deadlock).
@@ -176,10 +207,7 @@ export const createFactsRepository = () => ({
       INSERT INTO analysis_pair_rollup (level, month, code_a, code_b, n)
       SELECT level, month, code_a, code_b, count(*)::int FROM (${pairs('all')}) AS p
       GROUP BY level, month, code_a, code_b`
-    await client.$executeRaw`
-      INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n)
-      SELECT dim_a, role_a, dim_b, role_b, value_b, month, value_a, count(*)::int FROM (${crossPairs('all')}) AS x
-      GROUP BY dim_a, role_a, dim_b, role_b, value_b, month, value_a`
+    await rebuildCross(client)
   },
 
   /**

@@ -1,8 +1,8 @@
 // The lead's questions the analysis benchmark asks, as query strings of GET /api/v1/analysis/…, with ranges
 // ending at the last month of the seeded data (shape.ts). Which read the rollups and which count the analysis
-// record: trends without filters read analysis_rollup; with one filter (a code, a region, …) analysis_cross_rollup;
-// with more they count analysis_report / analysis_code; co-occurrence reads analysis_pair_rollup and analysis_rollup; rising reads
-// analysis_rollup.
+// record: trends without filters read analysis_rollup; with one filter (a code, a region, …)
+// analysis_cross_rollup; with more they count analysis_report / analysis_code; co-occurrence reads
+// analysis_pair_rollup and analysis_rollup; rising reads analysis_rollup.
 import { monthLabel, quarterLabel } from '../../src/lib/periods.js'
 import { lastMonthOf } from './shape.js'
 

@@ -12,6 +12,7 @@ export type TestApp = {
   /** The recovery key this start created (every test database starts without a team key). */
   recoveryKey: string | undefined
   close(): Promise<void>
+  stop(): Promise<void>
 }
 
 export type TestAppOptions = {
@@ -22,11 +23,14 @@ export type TestAppOptions = {
   /** Adds routes or hooks before the app is ready (probe routes for framework behaviour). */
   extend?: (app: FastifyInstance) => void | Promise<void>
   buildOptions?: Omit<BuildAppOptions, 'logStream'>
+  /** Start on this database (a restart) instead of a fresh one; it is then left for its owner to drop. */
+  database?: TestDatabase
 }
 
 /** The real app, built by the same factory as production, on a fresh database of this run's kind. */
 export const createTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
-  const database = await createTestDatabase({ migrated: options.migrated ?? true })
+  const database = options.database ?? (await createTestDatabase({ migrated: options.migrated ?? true }))
+  const drop = options.database ? async () => {} : () => database.drop()
   // Tests share one event loop with vitest, so load shedding would trip on the test runner's own work: it is off
   // unless a test turns it on (tests/http/load-shedding.test.ts does).
   const config = loadConfig({
@@ -51,7 +55,7 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
     await options.extend?.(app)
     await app.ready()
   } catch (error) {
-    await database.drop()
+    await drop()
     throw error
   }
 
@@ -63,7 +67,9 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
     recoveryKey,
     close: async () => {
       await app.close()
-      await database.drop()
-    }
+      await drop()
+    },
+    /** Stops the app but keeps its database, for a restart on it. */
+    stop: () => app.close()
   }
 }

@@ -323,6 +323,48 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
   })
 })
 
+describe('the first start after the analysis tables arrive', () => {
+  it('derives the analysis record from the codings already stored, in the background', async () => {
+    const first = await createTestApp({ env: { RATE_LIMIT_INTAKE_PER_10MIN: '1000' } })
+    const { database } = first
+    try {
+      const reviewer = await signedInUser(first.app, { email: 'r.restart@example.org', recoveryKey: first.recoveryKey })
+      for (const region of ['london', 'east']) {
+        expect((await postReport(first.app, reportBody({ region, occurredMonth: '2026-02' }))).statusCode).toBe(201)
+      }
+      for (const { id } of await first.app.db.prisma.report.findMany({ select: { id: true } })) {
+        const res = await first.app.inject({
+          method: 'POST',
+          url: `/api/v1/reports/${id}/codings`,
+          headers: reviewer.headers,
+          payload: coding()
+        })
+        expect(res.statusCode).toBe(201)
+      }
+      // As a database from before the analysis tables: codings, but no analysis record.
+      await first.app.db.prisma.$executeRaw`TRUNCATE analysis_report, analysis_code, analysis_rollup,
+        analysis_pair_rollup, analysis_cross_rollup`
+      await first.stop()
+
+      const second = await createTestApp({ database })
+      try {
+        let counted = 0
+        for (let attempt = 0; attempt < 100 && counted < 2; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 100))
+          counted = await second.app.db.prisma.analysisReport.count()
+        }
+        expect(counted).toBe(2)
+        expect(await second.app.db.prisma.analysisCrossRollup.count()).toBeGreaterThan(0)
+        expect(second.logs.lines.join('\n')).toContain('derived the analysis record')
+      } finally {
+        await second.stop()
+      }
+    } finally {
+      await database.drop()
+    }
+  }, 120_000)
+})
+
 describe('rising themes', () => {
   let t: TestApp
   let lead: SignedIn

@@ -348,14 +348,14 @@ describe('the first start after the analysis tables arrive', () => {
 
       const second = await createTestApp({ database })
       try {
-        let counted = 0
-        for (let attempt = 0; attempt < 100 && counted < 2; attempt++) {
+        // The rebuild logs once its transaction has committed: wait for that line, then look.
+        const done = () => second.logs.lines.some((line) => line.includes('derived the analysis record'))
+        for (let attempt = 0; attempt < 200 && !done(); attempt++) {
           await new Promise((resolve) => setTimeout(resolve, 100))
-          counted = await second.app.db.prisma.analysisReport.count()
         }
-        expect(counted).toBe(2)
+        expect(done()).toBe(true)
+        expect(await second.app.db.prisma.analysisReport.count()).toBe(2)
         expect(await second.app.db.prisma.analysisCrossRollup.count()).toBeGreaterThan(0)
-        expect(second.logs.lines.join('\n')).toContain('derived the analysis record')
       } finally {
         await second.stop()
       }

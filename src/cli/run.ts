@@ -1,3 +1,20 @@
+import { text } from 'node:stream/consumers'
+
+/** What a command reads and writes: the process's own in a terminal, buffers in tests. */
+export type CliIo = {
+  env: Record<string, string | undefined>
+  /** The whole of stdin, or null when it is a terminal (secrets are piped, never typed). */
+  readStdin: () => Promise<string | null>
+  /** Writes one line of output. */
+  out: (line: string) => void
+}
+
+export const processIo = (): CliIo => ({
+  env: process.env,
+  readStdin: async () => (process.stdin.isTTY ? null : text(process.stdin)),
+  out: (line) => process.stdout.write(`${line}\n`)
+})
+
 /**
  * Runs a command-line entry point: prints the error message (never a stack) and exits non-zero on failure, and
  * exits as soon as the work is done — the WASM schema engine leaves its 10-second migration-lock timeout armed.

@@ -107,6 +107,13 @@ export const diffMigrationsToSchema = async ({
 /** Applies the project's migrations to an open database; returns the names just applied. */
 export const migrateDatabase = async (db: Database): Promise<string[]> => {
   const [migrations, schema] = await Promise.all([readMigrations(), readSchema()])
+  // Nothing pending and nothing failed: the schema engine would do nothing, and loading its WebAssembly costs a
+  // few hundred milliseconds on every start and every admin command. Anything else goes through the engine, which
+  // takes the lock, applies what is pending and refuses a failed history.
+  const state = await readMigrationState(db.prisma, migrations.names)
+  if (state.pending.length === 0 && state.failed.length === 0) {
+    return []
+  }
   const adapter = db.migrationAdapter()
   try {
     return await applyMigrations(adapter, { migrations, schema })

@@ -1,86 +1,124 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { runNode } from '../helpers/run-node.js'
+import { afterEach, describe, expect, inject, it } from 'vitest'
+import { runAdmin } from '../helpers/admin.js'
+import { type ChildServer, startChildServer } from '../helpers/child-server.js'
+import { runNpm } from '../helpers/run-node.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js'
 
-describe('npm run admin -- init', () => {
+const lastLine = (stdout: string) => stdout.trimEnd().split('\n').at(-1) ?? ''
+const PASSWORD = 'a long pass phrase for the reviewer'
+
+describe('npm run --silent admin: the documented command lines, as processes', () => {
+  let testDb: TestDatabase | undefined
+  let server: ChildServer | undefined
+  afterEach(async () => {
+    if (server && server.process.exitCode === null) {
+      server.process.kill('SIGTERM')
+      await server.exited
+    }
+    await testDb?.drop()
+    server = testDb = undefined
+  })
+
+  it('init prints `recovery-key: <key>` last, once; create-user prints the TOTP URI last; bad commands exit 1', { timeout: 120_000 }, async () => {
+    testDb = await createTestDatabase({ migrated: false })
+
+    const first = await runNpm('admin', ['init'], testDb.env)
+    const second = await runNpm('admin', ['init'], testDb.env)
+    const recoveryKey = lastLine(first.stdout).replace('recovery-key: ', '')
+    const created = await runNpm(
+      'admin',
+      ['create-user', '--email', 'Ann@Example.org', '--role', 'reviewer'],
+      testDb.env,
+      `${PASSWORD}\n${recoveryKey}\n`
+    )
+    const unknown = await runNpm('admin', ['explode'], {})
+
+    expect(first.code, first.stderr).toBe(0)
+    expect(lastLine(first.stdout)).toMatch(/^recovery-key: [0-9A-Z]{4}(?:-[0-9A-Z]{4}){12}$/)
+    expect(second.code).toBe(0)
+    expect(second.stdout).toMatch(/already initialised/)
+    expect(second.stdout).not.toMatch(/recovery-key:/)
+    expect(created.code, created.stderr).toBe(0)
+    expect(lastLine(created.stdout)).toMatch(/^otpauth:\/\/totp\/Candid:ann%40example\.org\?.*secret=[A-Z2-7]{32}/)
+    expect(created.stdout).toContain('able to unseal reports')
+    expect(created.stdout + created.stderr).not.toContain(PASSWORD)
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toMatch(/^usage: admin /)
+  })
+
+  it.runIf(inject('testDatabase').kind === 'pglite')(
+    'says clearly that the embedded database is held by a running server, and changes nothing',
+    { timeout: 120_000 },
+    async () => {
+      testDb = await createTestDatabase()
+      server = await startChildServer('src/server.ts', testDb.env)
+
+      const result = await runNpm('admin', ['list-users'], testDb.env)
+
+      expect(result.code).toBe(1)
+      expect(result.stderr).toMatch(/embedded database is in use by another process/)
+      expect((await fetch(`http://127.0.0.1:${server.port}/health/ready`)).status).toBe(200)
+    }
+  )
+})
+
+describe('admin commands (in process: the same code the command line runs)', () => {
   let testDb: TestDatabase | undefined
   afterEach(async () => {
     await testDb?.drop()
     testDb = undefined
-  })
-
-  it('creates the team key once, printing `recovery-key: <key>` last; later runs say it is already done', async () => {
-    testDb = await createTestDatabase({ migrated: false })
-
-    const first = await runNode('src/cli/admin.ts', ['init'], testDb.env)
-    const second = await runNode('src/cli/admin.ts', ['init'], testDb.env)
-
-    expect(first.code).toBe(0)
-    expect(first.stdout.trimEnd().split('\n').at(-1)).toMatch(/^recovery-key: [0-9A-Z]{4}(?:-[0-9A-Z]{4}){12}$/)
-    expect(second.code).toBe(0)
-    expect(second.stdout).toMatch(/already initialised/)
-    expect(second.stdout).not.toMatch(/recovery-key:/)
   })
 
   it('rotates the team key with the recovery key on stdin, reseals, and sweeps retention', { timeout: 120_000 }, async () => {
     testDb = await createTestDatabase({ migrated: false })
-    const init = await runNode('src/cli/admin.ts', ['init'], testDb.env)
-    const recoveryKey = init.stdout.trimEnd().split('\n').at(-1)?.replace('recovery-key: ', '') ?? ''
+    const init = await runAdmin(['init'], testDb.env)
+    const recoveryKey = lastLine(init.stdout).replace('recovery-key: ', '')
 
-    const wrong = await runNode('src/cli/admin.ts', ['rotate-team-key'], testDb.env, 'AAAA-BBBB\n')
-    const rotated = await runNode('src/cli/admin.ts', ['rotate-team-key'], testDb.env, `${recoveryKey}\n`)
-    const resealed = await runNode('src/cli/admin.ts', ['reseal'], testDb.env, `${recoveryKey}\n`)
-    const swept = await runNode('src/cli/admin.ts', ['retention-sweep'], testDb.env)
+    const wrong = await runAdmin(['rotate-team-key'], testDb.env, 'AAAA-BBBB\n')
+    const rotated = await runAdmin(['rotate-team-key'], testDb.env, `${recoveryKey}\n`)
+    const resealed = await runAdmin(['reseal'], testDb.env, `${recoveryKey}\n`)
+    const swept = await runAdmin(['retention-sweep'], testDb.env)
 
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).toMatch(/not a recovery key/)
     expect(rotated.code).toBe(0)
-    expect(rotated.stdout.trimEnd().split('\n').at(-1)).toBe('version: 2')
-    expect(resealed.stdout.trimEnd().split('\n').at(-1)).toBe('version: 2')
+    expect(lastLine(rotated.stdout)).toBe('version: 2')
+    expect(lastLine(resealed.stdout)).toBe('version: 2')
     expect(swept.stdout.trim()).toBe('destroyed: 0')
   })
 
-  it('refuses an unknown command with usage and a non-zero exit', async () => {
-    const result = await runNode('src/cli/admin.ts', ['explode'], {})
-
-    expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^usage: admin /)
-  })
-})
-
-describe('npm run admin -- create-user / list-users / disable-user / reset-password', () => {
-  let testDb: TestDatabase | undefined
-  afterEach(async () => {
-    await testDb?.drop()
-    testDb = undefined
-  })
-
-  it('creates users from stdin, prints the TOTP URI last, lists, resets and disables them', { timeout: 120_000 }, async () => {
+  it('creates users from stdin, lists, resets and disables them; refuses bad arguments', { timeout: 120_000 }, async () => {
     testDb = await createTestDatabase({ migrated: false })
-    const init = await runNode('src/cli/admin.ts', ['init'], testDb.env)
-    const recoveryKey = init.stdout.trimEnd().split('\n').at(-1)?.replace('recovery-key: ', '') ?? ''
-    const password = 'a long pass phrase for the reviewer'
+    const init = await runAdmin(['init'], testDb.env)
+    const recoveryKey = lastLine(init.stdout).replace('recovery-key: ', '')
 
-    const created = await runNode(
-      'src/cli/admin.ts',
+    const created = await runAdmin(
       ['create-user', '--email', 'Ann@Example.org', '--role', 'reviewer'],
       testDb.env,
-      `${password}\n${recoveryKey}\n`
+      `${PASSWORD}\n${recoveryKey}\n`
     )
-    const lead = await runNode('src/cli/admin.ts', ['create-user', '--email', 'lee@example.org', '--role', 'lead'], testDb.env, `${password}\n`)
-    const weak = await runNode('src/cli/admin.ts', ['create-user', '--email', 'w@example.org', '--role', 'admin'], testDb.env, 'short\n')
-    const badRole = await runNode('src/cli/admin.ts', ['create-user', '--email', 'x@example.org', '--role', 'boss'], testDb.env, `${password}\n`)
-    const again = await runNode('src/cli/admin.ts', ['create-user', '--email', 'ann@example.org', '--role', 'lead'], testDb.env, `${password}\n`)
-    const reset = await runNode('src/cli/admin.ts', ['reset-password', '--email', 'lee@example.org'], testDb.env, 'another long pass phrase here\n')
-    const disabled = await runNode('src/cli/admin.ts', ['disable-user', '--email', 'lee@example.org'], testDb.env)
-    const listed = await runNode('src/cli/admin.ts', ['list-users'], testDb.env)
+    const lead = await runAdmin(['create-user', '--email', 'lee@example.org', '--role', 'lead'], testDb.env, `${PASSWORD}\n`)
+    const weak = await runAdmin(['create-user', '--email', 'w@example.org', '--role', 'admin'], testDb.env, 'short\n')
+    const badRole = await runAdmin(['create-user', '--email', 'x@example.org', '--role', 'boss'], testDb.env, `${PASSWORD}\n`)
+    const noEmail = await runAdmin(['create-user', '--role', 'lead'], testDb.env, `${PASSWORD}\n`)
+    const extra = await runAdmin(['list-users', 'everyone'], testDb.env)
+    const unknownOption = await runAdmin(['list-users', '--all'], testDb.env)
+    const again = await runAdmin(['create-user', '--email', 'ann@example.org', '--role', 'lead'], testDb.env, `${PASSWORD}\n`)
+    const reset = await runAdmin(['reset-password', '--email', 'lee@example.org'], testDb.env, 'another long pass phrase here\n')
+    const disabled = await runAdmin(['disable-user', '--email', 'lee@example.org'], testDb.env)
+    const listed = await runAdmin(['list-users'], testDb.env)
 
     expect(created.code).toBe(0)
-    expect(created.stdout.trimEnd().split('\n').at(-1)).toMatch(/^otpauth:\/\/totp\/Candid:ann%40example\.org\?.*secret=[A-Z2-7]{32}/)
-    expect(created.stdout).not.toContain(password)
+    expect(lastLine(created.stdout)).toMatch(/^otpauth:\/\/totp\/Candid:ann%40example\.org\?.*secret=[A-Z2-7]{32}/)
+    expect(created.stdout).not.toContain(PASSWORD)
     expect(lead.code).toBe(0)
+    expect(lead.stdout).toContain('cannot unseal reports until granted')
     expect(weak).toMatchObject({ code: 1, stderr: expect.stringMatching(/at least 15 characters/) })
     expect(badRole).toMatchObject({ code: 1, stderr: expect.stringMatching(/role must be one of/) })
+    expect(noEmail).toMatchObject({ code: 1, stderr: expect.stringMatching(/^--email is required/) })
+    expect(extra).toMatchObject({ code: 1, stderr: expect.stringMatching(/^usage: admin /) })
+    expect(unknownOption.code).toBe(1)
+    expect(unknownOption.stderr).toMatch(/--all/)
     expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/already a user/) })
     expect(reset.code).toBe(0)
     expect(disabled.code).toBe(0)

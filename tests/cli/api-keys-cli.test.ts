@@ -8,10 +8,9 @@ import { loadSodium } from '../../src/lib/crypto/sodium.js'
 import { createApiKeysRepository } from '../../src/modules/api-keys/api-keys.repository.js'
 import { createApiKeysService } from '../../src/modules/api-keys/api-keys.service.js'
 import { LogCapture } from '../helpers/log-capture.js'
-import { runNode } from '../helpers/run-node.js'
+import { runAdmin } from '../helpers/admin.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js'
 
-const ADMIN = 'src/cli/admin.ts'
 const DATE = String.raw`\d{4}-\d{2}-\d{2}`
 
 const lastLine = (stdout: string) => stdout.trimEnd().split('\n').at(-1) ?? ''
@@ -30,8 +29,8 @@ describe('npm run admin -- create-api-key / list-api-keys / revoke-api-key', () 
     const env = { ...testDb.env, SERVER_SECRET: secret.toString('base64') }
     const pepper = deriveKey(await loadSodium(), secret, 'apiKey')
 
-    const first = await runNode(ADMIN, ['create-api-key', '--region', 'london', '--label', 'partner feed'], env)
-    const second = await runNode(ADMIN, ['create-api-key', '--region', 'east', '--days', '30'], env)
+    const first = await runAdmin(['create-api-key', '--region', 'london', '--label', 'partner feed'], env)
+    const second = await runAdmin(['create-api-key', '--region', 'east', '--days', '30'], env)
     const key = lastLine(first.stdout).replace('api-key: ', '')
     const otherKey = lastLine(second.stdout).replace('api-key: ', '')
     const [prefix, otherPrefix] = [key.slice(0, 12), otherKey.slice(0, 12)]
@@ -48,10 +47,10 @@ describe('npm run admin -- create-api-key / list-api-keys / revoke-api-key', () 
     } finally {
       await before.close()
     }
-    const listed = await runNode(ADMIN, ['list-api-keys'], env)
-    const revoked = await runNode(ADMIN, ['revoke-api-key', '--prefix', prefix], env)
-    const again = await runNode(ADMIN, ['revoke-api-key', '--prefix', prefix], env)
-    const relisted = await runNode(ADMIN, ['list-api-keys'], env)
+    const listed = await runAdmin(['list-api-keys'], env)
+    const revoked = await runAdmin(['revoke-api-key', '--prefix', prefix], env)
+    const again = await runAdmin(['revoke-api-key', '--prefix', prefix], env)
+    const relisted = await runAdmin(['list-api-keys'], env)
 
     expect(first.code).toBe(0)
     expect(lastLine(first.stdout)).toMatch(/^api-key: cnd_[A-Za-z0-9_-]{43}$/)
@@ -110,18 +109,18 @@ describe('npm run admin -- create-api-key / list-api-keys / revoke-api-key', () 
     const env = testDb.env
     const someKey = `cnd_${Buffer.alloc(32, 1).toString('base64url')}`
 
-    const noRegion = await runNode(ADMIN, ['create-api-key', '--label', 'x'], env)
-    const twoRegions = await runNode(ADMIN, ['create-api-key', '--region', 'london', '--region', 'north-east'], env)
-    const unknownRegion = await runNode(ADMIN, ['create-api-key', '--region', 'mars'], env)
-    const tooLong = await runNode(ADMIN, ['create-api-key', '--region', 'london', '--days', '367'], env)
-    const noDays = await runNode(ADMIN, ['create-api-key', '--region', 'london', '--days', '0'], env)
-    const notDays = await runNode(ADMIN, ['create-api-key', '--region', 'london', '--days', '1y'], env)
-    const configured = await runNode(ADMIN, ['create-api-key', '--region', 'mars'], { ...env, REGIONS: 'mars,venus' })
-    const badLabel = await runNode(ADMIN, ['create-api-key', '--region', 'london', '--label', 'a\tb'], env)
-    const noPrefix = await runNode(ADMIN, ['revoke-api-key'], env)
-    const unknownPrefix = await runNode(ADMIN, ['revoke-api-key', '--prefix', 'cnd_AAAAAAAA'], env)
-    const wholeKey = await runNode(ADMIN, ['revoke-api-key', '--prefix', someKey], env)
-    const listed = await runNode(ADMIN, ['list-api-keys'], env)
+    const noRegion = await runAdmin(['create-api-key', '--label', 'x'], env)
+    const twoRegions = await runAdmin(['create-api-key', '--region', 'london', '--region', 'north-east'], env)
+    const unknownRegion = await runAdmin(['create-api-key', '--region', 'mars'], env)
+    const tooLong = await runAdmin(['create-api-key', '--region', 'london', '--days', '367'], env)
+    const noDays = await runAdmin(['create-api-key', '--region', 'london', '--days', '0'], env)
+    const notDays = await runAdmin(['create-api-key', '--region', 'london', '--days', '1y'], env)
+    const configured = await runAdmin(['create-api-key', '--region', 'mars'], { ...env, REGIONS: 'mars,venus' })
+    const badLabel = await runAdmin(['create-api-key', '--region', 'london', '--label', 'a\tb'], env)
+    const noPrefix = await runAdmin(['revoke-api-key'], env)
+    const unknownPrefix = await runAdmin(['revoke-api-key', '--prefix', 'cnd_AAAAAAAA'], env)
+    const wholeKey = await runAdmin(['revoke-api-key', '--prefix', someKey], env)
+    const listed = await runAdmin(['list-api-keys'], env)
 
     expect(noRegion).toMatchObject({ code: 1, stderr: expect.stringMatching(/^--region is required[^]*usage: admin /) })
     expect(twoRegions).toMatchObject({ code: 1, stderr: expect.stringMatching(/^An API key is for one region only \(R26\)/) })

@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { runNode } from '../helpers/run-node.js'
+import { runAdmin } from '../helpers/admin.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js'
-
-const ADMIN = 'src/cli/admin.ts'
 
 describe('npm run admin -- publish-quarter', () => {
   let testDb: TestDatabase | undefined
@@ -15,12 +13,12 @@ describe('npm run admin -- publish-quarter', () => {
     testDb = await createTestDatabase()
     const env = testDb.env
 
-    const published = await runNode(ADMIN, ['publish-quarter', '--quarter', '2026-Q2'], env)
-    const again = await runNode(ADMIN, ['publish-quarter', '--quarter', '2026-Q2'], env)
-    const earlier = await runNode(ADMIN, ['publish-quarter', '--quarter', '2026-Q1'], env)
-    const open = await runNode(ADMIN, ['publish-quarter', '--quarter', '2099-Q1'], env)
-    const malformed = await runNode(ADMIN, ['publish-quarter', '--quarter', '2026-05'], env)
-    const missing = await runNode(ADMIN, ['publish-quarter'], env)
+    const published = await runAdmin(['publish-quarter', '--quarter', '2026-Q2'], env)
+    const again = await runAdmin(['publish-quarter', '--quarter', '2026-Q2'], env)
+    const earlier = await runAdmin(['publish-quarter', '--quarter', '2026-Q1'], env)
+    const open = await runAdmin(['publish-quarter', '--quarter', '2099-Q1'], env)
+    const malformed = await runAdmin(['publish-quarter', '--quarter', '2026-05'], env)
+    const missing = await runAdmin(['publish-quarter'], env)
 
     expect(published.code, published.stderr).toBe(0)
     expect(published.stdout.trim()).toBe('published 2026-Q2: 9 regions, 0 reports')

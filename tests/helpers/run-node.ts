@@ -7,8 +7,15 @@ export type RunResult = { code: number | null; stdout: string; stderr: string }
 
 /** Runs a TypeScript entry point of this repository in a fresh Node process, with only the given environment. */
 export const runNode = (entry: string, args: string[], env: Record<string, string>, input?: string) =>
+  runProcess(process.execPath, ['--import', 'tsx', entry, ...args], env, input)
+
+/** Runs `npm run --silent <script> -- <args>` as an operator would type it (the documented command line). */
+export const runNpm = (script: string, args: string[], env: Record<string, string>, input?: string) =>
+  runProcess('npm', ['run', '--silent', script, '--', ...args], { HOME: process.env.HOME ?? ROOT, ...env }, input)
+
+const runProcess = (command: string, args: string[], env: Record<string, string>, input?: string) =>
   new Promise<RunResult>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['pipe', 'pipe', 'pipe']

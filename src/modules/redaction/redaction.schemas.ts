@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ZErrorResponse } from '../../lib/http-schemas.js'
-import { IDENTIFIER_TYPES } from '../../lib/redaction/index.js'
+import { IDENTIFIER_TYPES } from '../../lib/redaction/types.js'
 
 export const NARRATIVE_MAX = 10_000
 

@@ -41,7 +41,7 @@ describe('what the schema can hold', () => {
         'closed_on',
         'destroyed_on',
         'sealed_to_version',
-        'published_in'
+        'analysis_epoch'
       ].sort()
     )
   })

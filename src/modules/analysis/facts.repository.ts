@@ -23,12 +23,39 @@ const which = (column: Prisma.Sql, ids: readonly string[] | 'all') =>
 const insertReports = (ids: readonly string[] | 'all') => Prisma.sql`
   INSERT INTO analysis_report
     (report_id, coding_id, month, region, event_class, setting, detection, reach, event_type, handover, consent,
-     published_in)
+     has_point, epoch)
   SELECT DISTINCT ON (r.id) r.id, c.id, r.occurred_month, r.region, r.event_class::text, c.setting, c.detection,
-         c.reach_and_harm, c.event_type, c.handover, r.consent_to_publish, r.published_in
+         c.reach_and_harm, c.event_type, c.handover, r.consent_to_publish, c.learning_point <> '', r.analysis_epoch
   FROM report r JOIN coding c ON c.report_id = r.id
   WHERE r.merged_into_id IS NULL AND ${which(Prisma.sql`r.id`, ids)}
   ORDER BY r.id, c.coded_at, c.id`
+
+/**
+ * Publication epochs of these reports (see report.analysis_epoch): a report entering analysis unpublished takes the
+ * next publication's number; one leaving it unpublished (merged, say) loses its number, so that were it to return
+ * it would count in the publication after its return, not be taken as published; a published report keeps its
+ * number whatever happens, so it is never counted twice. Runs after the first rollup write of the transaction:
+ * a publication holds a SHARE lock on analysis_rollup while it counts, so the number read here is the one of the
+ * publication that will count this report (a concurrent publication either waits for this transaction or has
+ * committed before this statement reads its rows).
+ */
+const assignEpochs = (ids: readonly string[] | 'all') => Prisma.sql`
+  WITH latest AS (
+    SELECT count(DISTINCT quarter)::int + 1 AS next,
+           make_date(left(max(quarter), 4)::int, right(max(quarter), 1)::int * 3, 1) AS last_month
+    FROM publication
+  ),
+  target AS (
+    SELECT r.id, r.analysis_epoch AS old, CASE
+      WHEN r.merged_into_id IS NULL AND EXISTS (SELECT 1 FROM coding c WHERE c.report_id = r.id)
+        THEN coalesce(r.analysis_epoch, latest.next)
+      WHEN r.analysis_epoch < latest.next AND r.occurred_month <= latest.last_month THEN r.analysis_epoch
+    END AS epoch
+    FROM report r CROSS JOIN latest
+    WHERE ${which(Prisma.sql`r.id`, ids)}
+  )
+  UPDATE report r SET analysis_epoch = target.epoch
+  FROM target WHERE r.id = target.id AND target.epoch IS DISTINCT FROM target.old`
 
 const insertCodes = (ids: readonly string[] | 'all') => Prisma.sql`
   WITH latest AS (SELECT max(version) AS version FROM taxonomy_version),
@@ -184,6 +211,7 @@ export const createFactsRepository = () => ({
     await applyToRollups(client, ids, -1)
     await client.$executeRaw`DELETE FROM analysis_code WHERE report_id = ANY(${ids}::uuid[])`
     await client.$executeRaw`DELETE FROM analysis_report WHERE report_id = ANY(${ids}::uuid[])`
+    await client.$executeRaw(assignEpochs(ids))
     await client.$executeRaw(insertReports(ids))
     await client.$executeRaw(insertCodes(ids))
     await applyToRollups(client, ids, 1)
@@ -196,6 +224,7 @@ export const createFactsRepository = () => ({
     // Fresh statistics first: with the taxonomy tables never analysed, the planner can pair every code with every
     // leaf, and a rebuild that takes seconds takes hours.
     await client.$executeRaw`ANALYZE report, coding, coding_code, taxonomy_code, taxonomy_version, taxonomy_mapping`
+    await client.$executeRaw(assignEpochs('all'))
     await client.$executeRaw(insertReports('all'))
     await client.$executeRaw`ANALYZE analysis_report`
     await client.$executeRaw(insertCodes('all'))

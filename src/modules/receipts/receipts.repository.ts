@@ -73,7 +73,8 @@ export const createReceiptsRepository = (prisma: PrismaClient) => ({
           where: { mergedIntoId: id, status: 'merged' },
           data: { status: 'in_review', mergedIntoId: null, closedOn: null }
         })
-        await facts.refresh(tx, freed.map((report) => report.id))
+        // This report too: its learning point is gone, and its coded record stays.
+        await facts.refresh(tx, [id, ...freed.map((report) => report.id)])
       }
       return moved.count === 1
     })

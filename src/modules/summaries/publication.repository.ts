@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
-import { dateOfMonthIndex } from '../../lib/periods.js'
+import { dateOfMonthIndex, parsePeriod } from '../../lib/periods.js'
 
 /** Reports of one region and timeliness (on time: the event was in the quarter; late: an earlier quarter). */
 export type CutCount = { region: string; onTime: boolean; cut: string; value: string; n: number }
@@ -8,76 +8,111 @@ export type LearningPoint = { region: string; text: string }
 type Tx = Prisma.TransactionClient
 
 /**
- * The reports a publication takes: counted in analysis, never published, with the event by the quarter's end
- * (found by the index on analysis_report (published_in, month), without reading the published ones).
+ * What publication number `epoch` takes (see report.analysis_epoch): every report counted in analysis whose event
+ * is in a month after the previous publication's quarter, up to this quarter's end (the previous publication could
+ * not take those), and the reports about the previous publication's quarter or earlier that became countable after
+ * it (epoch = this publication's number): the late ones. Nothing else can be unpublished, so nothing is marked.
  */
-const taken = (last: number) =>
-  Prisma.sql`f.published_in IS NULL AND f.month <= ${dateOfMonthIndex(last)}::date`
+export type Scope = {
+  epoch: number
+  /** The month index after which events are new to this publication (the previous quarter's end), if any. */
+  after: number | null
+  first: number
+  last: number
+}
+
+const BEFORE_ANY = -1
+
+const CUT_OF_DIM = Prisma.raw('CASE x.dim_a WHEN \'code1\' THEN \'domain\' WHEN \'code2\' THEN \'group\' ELSE x.dim_a END')
 
 export const createPublicationRepository = (prisma: PrismaClient) => ({
   /**
-   * Runs `work` holding the publication lock, so two instances (or the CLI and a server) never publish at once;
-   * the lock is a row lock on the latest publication marker, released with the transaction.
+   * Runs `work` holding the publication lock, so two instances (or the CLI and a server) never publish at once,
+   * and a SHARE lock on analysis_rollup, which every change to the analysis record takes first (ROW EXCLUSIVE):
+   * the publication waits for changes in flight to commit and holds new ones back until it commits, so it reads
+   * one consistent state and every report's epoch is decided on one side of it (a wait of well under a second,
+   * once a quarter).
    */
   exclusive: <T>(work: (tx: Tx) => Promise<T>) =>
     prisma.$transaction(
       async (tx) => {
         await tx.$executeRaw`LOCK TABLE publication IN SHARE ROW EXCLUSIVE MODE`
+        await tx.$executeRaw`LOCK TABLE analysis_rollup IN SHARE MODE`
         return work(tx)
       },
       { timeout: 600_000, maxWait: 60_000 }
     ),
 
-  latestQuarter: async (tx: Tx) =>
-    (await tx.publication.findFirst({ orderBy: { quarter: 'desc' }, select: { quarter: true } }))?.quarter ?? null,
+  /** The latest publication's quarter and the number the next publication takes. */
+  latest: async (tx: Tx) => {
+    const [row] = await tx.$queryRaw<{ quarter: string | null; published: number }[]>`
+      SELECT max(quarter) AS quarter, count(DISTINCT quarter)::int AS published FROM publication`
+    return { quarter: row?.quarter ?? null, next: (row?.published ?? 0) + 1 }
+  },
 
   /** Counts by region, timeliness and each cut, over the reports this publication takes. */
-  counts: (tx: Tx, first: number, last: number) => {
-    const onTime = Prisma.sql`(f.month >= ${dateOfMonthIndex(first)}::date)`
-    const byReport = (cut: string, expression: string) => Prisma.sql`
-      SELECT f.region, ${onTime} AS "onTime", ${cut}::text AS cut, ${Prisma.raw(expression)} AS value,
-             count(*)::int AS n
-      FROM analysis_report f WHERE ${taken(last)} GROUP BY 1, 2, 3, 4`
-    // Once per report and code at the level, so a count is of reports.
-    const codes = (cut: string, level: number) => Prisma.sql`
-      SELECT f.region, ${onTime} AS "onTime", ${cut}::text AS cut, c.code AS value, count(*)::int AS n
-      FROM analysis_report f JOIN analysis_code c ON c.report_id = f.report_id AND c.level = ${level}::smallint
-      WHERE ${taken(last)} GROUP BY 1, 2, 3, 4`
-    return tx.$queryRaw<CutCount[]>`
-      ${byReport('reports', "''")} UNION ALL ${byReport('event_class', 'f.event_class')}
-      UNION ALL ${byReport('detection', 'f.detection')} UNION ALL ${byReport('setting', 'f.setting')}
-      UNION ALL ${codes('domain', 1)} UNION ALL ${codes('group', 2)}`
+  counts: async (tx: Tx, scope: Scope): Promise<CutCount[]> => {
+    const from = dateOfMonthIndex((scope.after ?? BEFORE_ANY) + 1)
+    const months = scope.after === null
+      ? Prisma.sql`month <= ${dateOfMonthIndex(scope.last)}::date`
+      : Prisma.sql`month >= ${from}::date AND month <= ${dateOfMonthIndex(scope.last)}::date`
+    const onTime = Prisma.sql`(month >= ${dateOfMonthIndex(scope.first)}::date)`
+    // Events after the previous quarter: every counted report about them, from the rollups (a few thousand rows
+    // whatever the number of reports).
+    const recent = await tx.$queryRaw<CutCount[]>`
+      SELECT value AS region, ${onTime} AS "onTime", 'reports' AS cut, '' AS value, sum(n)::int AS n
+      FROM analysis_rollup WHERE dim = 'region' AND role = 'any' AND ${months}
+      GROUP BY 1, 2 HAVING sum(n) > 0
+      UNION ALL
+      SELECT x.value_b, ${onTime}, ${CUT_OF_DIM}, x.value_a, sum(x.n)::int
+      FROM analysis_cross_rollup x
+      WHERE x.dim_a IN ('event_class', 'detection', 'setting', 'code1', 'code2') AND x.role_a = 'any'
+        AND x.dim_b = 'region' AND x.role_b = 'any' AND ${months}
+      GROUP BY 1, 2, 3, 4 HAVING sum(x.n) > 0`
+    if (scope.after === null) return recent
+    // Late reports about published quarters: found by the (epoch, month) index, one row each.
+    const late = await tx.$queryRaw<CutCount[]>`
+      WITH late AS MATERIALIZED (
+        SELECT report_id, region, event_class, detection, setting FROM analysis_report
+        WHERE epoch = ${scope.epoch} AND month <= ${dateOfMonthIndex(scope.after)}::date
+      )
+      SELECT region, FALSE AS "onTime", 'reports' AS cut, '' AS value, count(*)::int AS n FROM late GROUP BY 1
+      UNION ALL SELECT region, FALSE, 'event_class', event_class, count(*)::int FROM late GROUP BY 1, 4
+      UNION ALL SELECT region, FALSE, 'detection', detection, count(*)::int FROM late GROUP BY 1, 4
+      UNION ALL SELECT region, FALSE, 'setting', setting, count(*)::int FROM late GROUP BY 1, 4
+      UNION ALL
+      SELECT l.region, FALSE, CASE c.level WHEN 1 THEN 'domain' ELSE 'group' END, c.code, count(*)::int
+      FROM late l JOIN analysis_code c ON c.report_id = l.report_id AND c.level IN (1, 2)
+      GROUP BY 1, 3, 4`
+    return [...recent, ...late]
   },
 
   /** Learning points of the reports taken whose reporters consented (a withdrawn report's point is destroyed). */
-  learningPoints: (tx: Tx, last: number) =>
-    tx.$queryRaw<LearningPoint[]>`
+  learningPoints: (tx: Tx, scope: Scope) => {
+    const last = dateOfMonthIndex(scope.last)
+    const taken = scope.after === null
+      ? Prisma.sql`f.month <= ${last}::date`
+      : Prisma.sql`(f.month > ${dateOfMonthIndex(scope.after)}::date AND f.month <= ${last}::date
+           OR f.epoch = ${scope.epoch} AND f.month <= ${dateOfMonthIndex(scope.after)}::date)`
+    return tx.$queryRaw<LearningPoint[]>`
       SELECT DISTINCT f.region, c.learning_point AS text
-      FROM analysis_report f JOIN report r ON r.id = f.report_id JOIN coding c ON c.id = f.coding_id
-      WHERE ${taken(last)} AND f.consent AND r.status <> 'withdrawn' AND c.learning_point <> ''`,
-
-  /** Marks the reports taken as published in `quarter` (so they are never counted again) and stores the snapshots. */
-  store: async (
-    tx: Tx,
-    quarter: string,
-    last: number,
-    publishedOn: Date,
-    snapshots: { region: string; json: string; csv: string }[]
-  ) => {
-    // The report row is the record; the analysis copy is what the next publication reads.
-    const marked = await tx.$executeRaw`
-      WITH taken AS (
-        UPDATE analysis_report f SET published_in = ${quarter} WHERE ${taken(last)} RETURNING f.report_id
-      )
-      UPDATE report r SET published_in = ${quarter} FROM taken WHERE r.id = taken.report_id`
-    await tx.publication.createMany({
-      data: snapshots.map((snapshot) => ({ quarter, publishedOn, ...snapshot }))
-    })
-    return marked
+      FROM analysis_report f JOIN coding c ON c.id = f.coding_id
+      WHERE f.consent AND f.has_point AND ${taken} AND c.learning_point <> ''`
   },
+
+  /** Stores the snapshots: the publication is these rows (its number is their quarter's place in order). */
+  store: (tx: Tx, quarter: string, publishedOn: Date, snapshots: { region: string; json: string; csv: string }[]) =>
+    tx.publication.createMany({ data: snapshots.map((snapshot) => ({ quarter, publishedOn, ...snapshot })) }),
 
   find: (quarter: string, region: string) =>
     prisma.publication.findUnique({ where: { quarter_region: { quarter, region } }, select: { json: true, csv: true } })
 })
+
+/** The scope of the publication of `quarter` after `latest` (null: the first publication). */
+export const scopeOf = (quarter: string, latest: { quarter: string | null; next: number }): Scope => {
+  const [first, last] = parsePeriod(quarter) ?? [0, 0]
+  const previous = latest.quarter === null ? null : parsePeriod(latest.quarter)
+  return { epoch: latest.next, after: previous ? previous[1] : null, first, last }
+}
 
 export type PublicationRepository = ReturnType<typeof createPublicationRepository>

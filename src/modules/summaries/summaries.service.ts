@@ -3,7 +3,7 @@ import { AppError } from '../../lib/errors.js'
 import { monthIndexOfDate, parsePeriod, quarterLabel, quarterStart } from '../../lib/periods.js'
 import { DETECTIONS, EVENT_CLASSES, SETTINGS } from '../reports/reports.schemas.js'
 import type { TaxonomyService } from '../taxonomy/taxonomy.service.js'
-import type { PublicationRepository } from './publication.repository.js'
+import { type PublicationRepository, scopeOf } from './publication.repository.js'
 import { buildSummary, csvCut } from './summary.builder.js'
 import type { TSummaryQuery } from './summaries.schemas.js'
 
@@ -34,7 +34,7 @@ export const createSummariesService = (deps: SummariesServiceDeps) => {
   const publish = async (quarter: string): Promise<PublishOutcome> => {
     const range = parsePeriod(quarter)
     if (!range || !quarter.includes('-Q')) throw new AppError('VALIDATION_FAILED', 'quarter: expected YYYY-Qn.')
-    const [first, last] = range
+    const [first] = range
     const today = toDateOnly(clock())
     if (today < publishableFrom(first)) {
       throw new AppError(
@@ -57,17 +57,18 @@ export const createSummariesService = (deps: SummariesServiceDeps) => {
       group: current.document.domains.flatMap((domain) => domain.groups.map((group) => group.code))
     }
     return repository.exclusive(async (tx) => {
-      const latest = await repository.latestQuarter(tx)
-      if (latest === quarter) return { outcome: 'already', quarter }
-      if (latest !== null && latest > quarter) {
+      const latest = await repository.latest(tx)
+      if (latest.quarter === quarter) return { outcome: 'already', quarter }
+      if (latest.quarter !== null && latest.quarter > quarter) {
         throw new AppError(
           'CONFLICT',
-          `${quarter} comes before the latest publication (${latest}): quarters are published in order, and reports ` +
+          `${quarter} comes before the latest publication (${latest.quarter}): quarters are published in order, and reports ` +
             'about earlier quarters count as late in the next one.'
         )
       }
-      const counts = await repository.counts(tx, first, last)
-      const points = await repository.learningPoints(tx, last)
+      const scope = scopeOf(quarter, latest)
+      const counts = await repository.counts(tx, scope)
+      const points = await repository.learningPoints(tx, scope)
       const snapshots = regions.map((region) => ({
         region,
         ...buildSummary({
@@ -82,7 +83,8 @@ export const createSummariesService = (deps: SummariesServiceDeps) => {
           base: deps.base
         })
       }))
-      const reports = await repository.store(tx, quarter, last, today, snapshots)
+      await repository.store(tx, quarter, today, snapshots)
+      const reports = counts.filter((row) => row.cut === 'reports').reduce((sum, row) => sum + row.n, 0)
       return { outcome: 'published', quarter, regions: snapshots.length, reports }
     })
   }

@@ -216,9 +216,9 @@ const batchSql = (from: number, to: number) => `
 
 const insertReports = `
   INSERT INTO report (id, status, event_class, detection, setting, region, occurred_month, handover,
-                      consent_to_publish, received_on, receipt_hash, key_version, cipher_version)
+                      consent_to_publish, received_on, receipt_hash, key_version, cipher_version, analysis_epoch)
   SELECT report_id, 'coded', event_class::event_class, detection::detection, setting::setting, region, month,
-         handover, consent, received_on, sha256(convert_to('candid-bench-receipt:' || i, 'UTF8')), 1, 1
+         handover, consent, received_on, sha256(convert_to('candid-bench-receipt:' || i, 'UTF8')), 1, 1, 1
   FROM seed_batch`
 
 const summary = '\'Synthetic coded summary \' || i || \'. \' || repeat(\'Lorem ipsum dolor sit amet, consectetur. \', 5)'

@@ -16,7 +16,16 @@ const REGIONS = ['north-east', 'london', 'east']
 const SETTINGS = ['child_protection', 'court', 'front_door']
 const MONTHS = ['2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03']
 
-type Recount = { month: string; region: string; setting: string; reach: string; codes: Map<string, Set<string>> }
+type Recount = {
+  month: string
+  region: string
+  setting: string
+  reach: string
+  eventClass: string
+  detection: string
+  eventType: string
+  codes: Map<string, Set<string>>
+}
 
 describe('analysis for safety leads: trends, co-occurrence, rising themes', () => {
   let t: TestApp
@@ -37,7 +46,18 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
         id: true,
         occurredMonth: true,
         region: true,
-        codings: { select: { id: true, codedAt: true, setting: true, reachAndHarm: true, codes: true } }
+        eventClass: true,
+        codings: {
+          select: {
+            id: true,
+            codedAt: true,
+            setting: true,
+            reachAndHarm: true,
+            detection: true,
+            eventType: true,
+            codes: true
+          }
+        }
       }
     })
     const result = new Map<string, Recount>()
@@ -58,6 +78,9 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
         region: report.region,
         setting: record.setting,
         reach: record.reachAndHarm,
+        eventClass: report.eventClass,
+        detection: record.detection,
+        eventType: record.eventType,
         codes
       })
     }
@@ -110,6 +133,9 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
         region: fc.constantFrom(...REGIONS),
         setting: fc.constantFrom(...SETTINGS),
         reach: fc.constantFrom('near_miss', 'reached_no_harm', 'unsafe_condition'),
+        eventClass: fc.constantFrom('near_miss', 'incident'),
+        detection: fc.constantFrom('colleague', 'self'),
+        eventType: fc.constantFrom('information_misdirected', 'child_not_seen'),
         codes: fc.uniqueArray(fc.record({ code: fc.constantFrom(...LEAVES), role: fc.constantFrom('contributing', 'mitigating') }), {
           minLength: 1,
           maxLength: 4,
@@ -121,12 +147,24 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
       { numRuns: 36, seed: 20261122 }
     )
     for (const step of plan) {
-      const filed = await postReport(t.app, reportBody({ occurredMonth: step.month, region: step.region }))
+      const filed = await postReport(
+        t.app,
+        reportBody({ occurredMonth: step.month, region: step.region, eventClass: step.eventClass })
+      )
       expect(filed.statusCode).toBe(201)
       const row = await t.app.db.prisma.report.findFirstOrThrow({ where: { id: { notIn: ids } }, select: { id: true } })
       ids.push(row.id)
       const body = (codes: { code: string; role: string }[]) =>
-        coding({ codes, facets: { ...coding().facets, setting: step.setting, reachAndHarm: step.reach } })
+        coding({
+          codes,
+          facets: {
+            ...coding().facets,
+            setting: step.setting,
+            reachAndHarm: step.reach,
+            detection: step.detection,
+            eventType: step.eventType
+          }
+        })
       const url = `/api/v1/reports/${row.id}/codings`
       expect((await post(first, url, body(step.codes))).statusCode).toBe(201)
       if (step.recode) {
@@ -242,6 +280,66 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
       ...Object.fromEntries(MONTHS.map((m) => [m, {}])),
       ...expected(records, (m) => m, codesAt(3), (r) => r.setting === 'court' && r.reach === 'near_miss')
     })
+  })
+
+  it('answers any mix of groupings and filters (rollup, cross rollup or record) equal to the recount', async () => {
+    const records = await recount()
+    const FIELDS = {
+      region: REGIONS,
+      setting: SETTINGS,
+      reach: ['near_miss', 'reached_no_harm', 'unsafe_condition'],
+      eventClass: ['near_miss', 'incident'],
+      detection: ['colleague', 'self'],
+      eventType: ['information_misdirected', 'child_not_seen']
+    } as const
+    type Field = keyof typeof FIELDS
+    const CODES = ['PA', 'TC', 'PA.SL', 'TC.HO', 'OR.RE', 'PA.SL.01', 'TC.IS.01']
+    const question = fc.record({
+      groupBy: fc.constantFrom('code', ...(Object.keys(FIELDS) as Field[])),
+      level: fc.constantFrom(1, 2, 3),
+      role: fc.constantFrom('any', 'contributing', 'mitigating'),
+      interval: fc.constantFrom('month', 'quarter'),
+      filters: fc.dictionary(
+        fc.constantFrom(...(Object.keys(FIELDS) as Field[])),
+        fc.constantFrom(...new Set(Object.values(FIELDS).flat())),
+        { maxKeys: 3 }
+      ),
+      code: fc.option(fc.constantFrom(...CODES), { freq: 2 })
+    })
+    await fc.assert(
+      fc.asyncProperty(question, async (q) => {
+        // Only values the field can take (the API refuses others); the dictionary may draw any.
+        const filters = Object.fromEntries(
+          Object.entries(q.filters).filter(([field, value]) =>
+            (FIELDS[field as Field] as readonly string[]).includes(value)
+          )
+        ) as Partial<Record<Field, string>>
+        const params = new URLSearchParams({
+          from: '2025-10',
+          to: '2026-03',
+          interval: q.interval,
+          groupBy: q.groupBy,
+          role: q.role,
+          ...(q.groupBy === 'code' ? { level: String(q.level) } : {}),
+          ...filters,
+          ...(q.code ? { code: q.code } : {})
+        })
+        const res = await get(`/api/v1/analysis/trends?${params.toString()}`)
+        expect(res.statusCode, res.body).toBe(200)
+
+        const keep = (r: Recount) =>
+          Object.entries(filters).every(([field, value]) => r[field as Field] === value) &&
+          (!q.code || (r.codes.get(q.code)?.has(q.role) ?? false) || (q.role === 'any' && r.codes.has(q.code)))
+        const keys = q.groupBy === 'code' ? codesAt(q.level, q.role) : (r: Recount) => [r[q.groupBy as Field]]
+        const period = q.interval === 'month' ? (m: string) => m : quarterOf
+        const want = expected(records, period, keys, keep)
+        const got = asCounts(res.json())
+        for (const [p, counts] of Object.entries(got)) expect(counts, `${params} ${p}`).toEqual(want[p] ?? {})
+        const totals = expected(records, period, () => ['all'], keep)
+        for (const p of res.json().periods) expect(p.reports, `${params} ${p.period}`).toBe(totals[p.period]?.all ?? 0)
+      }),
+      { numRuns: 150, seed: 20261204 }
+    )
   })
 
   it('refuses bad ranges and codes with 400 naming the field', async () => {

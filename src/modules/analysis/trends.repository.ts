@@ -61,23 +61,49 @@ export const createTrendsRepository = (prisma: PrismaClient) => ({
   dimensionOf: (groupBy: Dimension | 'code', level: number) =>
     groupBy === 'code' ? `code${level}` : (COLUMN[groupBy] ?? groupBy),
 
-  /** Monthly counts by a dimension or by code at a level, counted from the analysis record under filters. */
-  filteredCounts: (groupBy: Dimension | 'code', level: number, role: Role, filters: Filters, from: number, to: number) =>
-    groupBy === 'code'
+  /**
+   * Counts under two or more filters, from the analysis record: [monthly counts by the grouping, reports per month
+   * under the filters]. Each question is one index range (see the covering indexes in schema.prisma): the record
+   * of reports, or the code rows of the filter's code (which repeat the report's fields for this), so a count is
+   * of reports either way; counts and totals come from one scan where they count the same rows.
+   */
+  filtered: async (
+    groupBy: Dimension | 'code',
+    level: number,
+    role: Role,
+    filters: Filters,
+    from: number,
+    to: number
+  ): Promise<[MonthCount[], MonthCount[]]> => {
+    const { code, ...fields } = filters
+    if (groupBy !== 'code') {
+      const column = Prisma.raw(`t.${COLUMN[groupBy]}`)
+      // Reports with the filter's code are its code rows; otherwise the record of reports.
+      const source = code
+        ? Prisma.sql`analysis_code t WHERE t.level = ${code.level}::smallint AND t.code = ${code.code}
+            AND ${roleCondition('t', role)} AND ${where(fields, role, from, to)}`
+        : Prisma.sql`analysis_report t WHERE ${where(fields, role, from, to)}`
+      const rows = await prisma.$queryRaw<(MonthCount & { total: boolean })[]>`
+        SELECT t.month, coalesce(${column}, '') AS value, count(*)::int AS n, GROUPING(${column}) = 1 AS total
+        FROM ${source} GROUP BY GROUPING SETS ((t.month, ${column}), (t.month))`
+      return [rows.filter((row) => !row.total), rows.filter((row) => row.total)]
+    }
+    const totals = code
       ? prisma.$queryRaw<MonthCount[]>`
-          SELECT t.month, t.code AS value, count(*)::int AS n FROM analysis_code t
-          WHERE t.level = ${level}::smallint AND ${roleCondition('t', role)} AND ${where(filters, role, from, to)}
-          GROUP BY t.month, t.code`
+          SELECT t.month, '' AS value, count(*)::int AS n FROM analysis_code t
+          WHERE t.level = ${code.level}::smallint AND t.code = ${code.code} AND ${roleCondition('t', role)}
+            AND ${where(fields, role, from, to)} GROUP BY t.month`
       : prisma.$queryRaw<MonthCount[]>`
-          SELECT t.month, t.${Prisma.raw(COLUMN[groupBy])} AS value, count(*)::int AS n FROM analysis_report t
-          WHERE ${where(filters, role, from, to)}
-          GROUP BY t.month, t.${Prisma.raw(COLUMN[groupBy])}`,
-
-  /** Reports per month under the filters (the denominators of shares). */
-  filteredTotals: (role: Role, filters: Filters, from: number, to: number) =>
-    prisma.$queryRaw<MonthCount[]>`
-      SELECT t.month, '' AS value, count(*)::int AS n FROM analysis_report t
-      WHERE ${where(filters, role, from, to)} GROUP BY t.month`,
+          SELECT t.month, '' AS value, count(*)::int AS n FROM analysis_report t
+          WHERE ${where(fields, role, from, to)} GROUP BY t.month`
+    return Promise.all([
+      prisma.$queryRaw<MonthCount[]>`
+        SELECT t.month, t.code AS value, count(*)::int AS n FROM analysis_code t
+        WHERE t.level = ${level}::smallint AND ${roleCondition('t', role)} AND ${where(filters, role, from, to)}
+        GROUP BY t.month, t.code`,
+      totals
+    ])
+  },
 
   /** Reports carrying both codes of each pair of one level, over a month range. */
   pairs: (level: number, from: number, to: number, minCount: number, limit: number) =>

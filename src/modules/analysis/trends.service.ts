@@ -124,10 +124,7 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
         repository.rollupValue(single.dim, single.role, single.value, first, last)
       ])
     }
-    return Promise.all([
-      repository.filteredCounts(groupBy, level, role, filters, first, last),
-      repository.filteredTotals(role, filters, first, last)
-    ])
+    return repository.filtered(groupBy, level, role, filters, first, last)
   }
 
   const record = (session: RequestSession, action: string, detail: Record<string, unknown>) =>

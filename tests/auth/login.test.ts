@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { keyedHash } from '../../src/lib/crypto/secrets.js'
+import { FAILURES_BEFORE_LOCK } from '../../src/modules/auth/auth.service.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { cookieOf, createUser, login, PASSWORD, type TestUser } from '../helpers/users.js'
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  const at = (i: number) => sorted[i] as number
+  return sorted.length % 2 ? at(middle) : (at(middle - 1) + at(middle)) / 2
+}
 
 describe('reviewer sign-in (R19–R23)', () => {
   let t: TestApp
@@ -74,6 +83,129 @@ describe('reviewer sign-in (R19–R23)', () => {
     expect(ghost.statusCode).toBe(429)
     expect(locked.json().message).toBe(ghost.json().message)
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800)
+  })
+
+  /** The keyed hash an account name's failures are counted under. */
+  const accountHash = (email: string) => {
+    const { sodium, loginThrottleKey } = t.app.keys.get()
+    return Buffer.from(keyedHash(sodium, `account|${email}`, loginThrottleKey))
+  }
+  const statuses = (answers: { statusCode: number }[]) =>
+    answers.reduce<Record<number, number>>(
+      (tally, res) => ({ ...tally, [res.statusCode]: (tally[res.statusCode] ?? 0) + 1 }),
+      {}
+    )
+
+  it('gives 20 parallel wrong passwords only five checks, then refuses even the right password and code', async () => {
+    const gina = await createUser(t.app, { email: 'gina@example.org' })
+
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => login(t.app, gina, { password: `wrong password number ${i} for gina` }))
+    )
+
+    // Each attempt is counted before its password is checked: the first five get a check (and fail), the rest are
+    // refused unchecked. Before the fix all twenty were checked, each overwriting the others' count.
+    expect(statuses(burst)).toEqual({ 401: FAILURES_BEFORE_LOCK, 429: 20 - FAILURES_BEFORE_LOCK })
+    const right = await login(t.app, gina)
+    expect(right.statusCode).toBe(429)
+    expect(right.headers['set-cookie']).toBeUndefined()
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(800)
+    const where = { accountHash: accountHash(gina.email) }
+    expect((await t.app.db.prisma.loginAttempt.findUniqueOrThrow({ where })).lockedUntil).not.toBeNull()
+  })
+
+  it('lifts the lock 15 minutes after it was set, not before; a success then clears the count', async () => {
+    const hal = await createUser(t.app, { email: 'hal@example.org' })
+    for (let i = 0; i < FAILURES_BEFORE_LOCK; i++) {
+      expect((await login(t.app, hal, { password: `wrong password number ${i} for hal` })).statusCode).toBe(401)
+    }
+    expect((await login(t.app, hal)).statusCode).toBe(429)
+    const where = { accountHash: accountHash(hal.email) }
+    // The clock moves on by rewriting the stored instants (they are all the lock keeps).
+    const age = (minutes: number) =>
+      t.app.db.prisma.$executeRawUnsafe(
+        `UPDATE login_attempt SET window_start = window_start - interval '${minutes} minutes',
+           locked_until = locked_until - interval '${minutes} minutes' WHERE account_hash = $1`,
+        where.accountHash
+      )
+
+    await age(14)
+    const stillLocked = await login(t.app, hal)
+    expect(stillLocked.statusCode).toBe(429)
+    expect(Number(stillLocked.headers['retry-after'])).toBeLessThanOrEqual(60)
+
+    await age(1.1)
+    const res = await login(t.app, hal)
+    expect(res.statusCode).toBe(200)
+    expect(await t.app.db.prisma.loginAttempt.count({ where })).toBe(0)
+  })
+
+  it('counts failures across instances: two apps on one PostgreSQL database give 20 tries five checks', async (context) => {
+    if (t.database.kind !== 'postgres') {
+      context.skip('PGlite is one process\'s database: a second instance cannot open it')
+    }
+    const other = await createTestApp({ database: t.database, env: { RATE_LIMIT_LOGIN_PER_MIN: '1000' } })
+    try {
+      const ivy = await createUser(t.app, { email: 'ivy@example.org' })
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          login(i % 2 ? other.app : t.app, ivy, { password: `wrong password number ${i} for ivy` })
+        )
+      )
+
+      expect(statuses(burst)).toEqual({ 401: FAILURES_BEFORE_LOCK, 429: 20 - FAILURES_BEFORE_LOCK })
+      expect((await login(other.app, ivy)).statusCode).toBe(429)
+    } finally {
+      await other.stop()
+    }
+  })
+
+  it('answers an unknown account and a wrong password alike: same status and body, medians within 50 ms', async () => {
+    const jo = await createUser(t.app, { email: 'jo@example.org' })
+    const timed = async (user: TestUser, overrides: Record<string, string>) => {
+      // Each failure counts towards the lock: start every attempt from a clean count, so both kinds reach the check.
+      await t.app.db.prisma.loginAttempt.deleteMany({})
+      const started = performance.now()
+      const res = await login(t.app, user, overrides)
+      return { ms: performance.now() - started, res }
+    }
+    await timed(jo, { email: 'warm-up@example.org' })
+    const bodies = new Set<string>()
+    const unknown: number[] = []
+    const wrong: number[] = []
+    /** wrong − unknown, per back-to-back pair: what load the two share cancels out. */
+    const differences: number[] = []
+    /** Ten pairs, one of each kind, their order alternating. */
+    const round = async () => {
+      for (let i = 0; i < 10; i++) {
+        const n = unknown.length
+        const pair = [
+          [unknown, { email: `nobody-${n}@example.org` }],
+          [wrong, { password: `not jo's password, try ${n}` }]
+        ] as const
+        for (const [times, overrides] of i % 2 ? [...pair].reverse() : pair) {
+          const { ms, res } = await timed(jo, overrides)
+          expect(res.statusCode).toBe(401)
+          const { requestId, ...body } = res.json() as { requestId: string }
+          expect(requestId).toEqual(expect.any(String))
+          bodies.add(JSON.stringify(body))
+          times.push(ms)
+        }
+        differences.push((wrong.at(-1) as number) - (unknown.at(-1) as number))
+      }
+    }
+    // On a loaded machine (other test files hashing at the same time) one request can take hundreds of
+    // milliseconds more than the next, so ten of each may not settle the medians: up to three rounds, pooled. A real
+    // difference (a skipped or cheaper hash) is the whole argon2 time, and stays whatever the number of rounds.
+    const settled = () => Math.abs(median(differences)) < 50 || Math.abs(median(wrong) - median(unknown)) < 50
+    do {
+      await round()
+    } while (unknown.length < 30 && !settled())
+
+    expect(bodies.size).toBe(1)
+    const shown = `unknown account ${median(unknown).toFixed(0)} ms, wrong password ${median(wrong).toFixed(0)} ms, ` +
+      `median pair difference ${median(differences).toFixed(0)} ms over ${differences.length} pairs`
+    expect(settled(), `medians: ${shown}`).toBe(true)
   })
 
   it('stores passwords as argon2id at or above the OWASP floor (m ≥ 19 MiB, t ≥ 2)', async () => {

@@ -46,7 +46,11 @@ export const sessionSchema = {
 export const ZPasswordBody = z
   .object({
     currentPassword: z.string().min(1).max(PASSWORD_MAX),
-    newPassword: z.string().min(1).max(PASSWORD_MAX).describe('at least 15 characters, not a common password')
+    newPassword: z
+      .string()
+      .min(1)
+      .max(PASSWORD_MAX)
+      .describe('at least 15 characters, not a common password nor one easy to guess (a few random words are best)')
   })
   .strict()
 

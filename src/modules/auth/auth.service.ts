@@ -1,4 +1,5 @@
 import {
+  basicPasswordProblem,
   deriveWrapKey,
   hashPassword,
   needsRehash,
@@ -22,7 +23,9 @@ import type { LoginAttemptsRepository, SessionsRepository } from './sessions.rep
 /**
  * Sign-in (R21, R22): password, then TOTP, each step on the same path whether or not the account exists, with
  * one answer for every failure. Failures are counted per account name (kept as a keyed hash, so unknown names are
- * throttled the same way): five in 15 minutes lock the name for 15 minutes.
+ * throttled the same way): five in 15 minutes lock the name for 15 minutes. Each attempt is counted before its
+ * password is checked and forgiven only if it succeeds, so parallel attempts cannot get more than five checks;
+ * a success clears the name's count.
  */
 
 export const FAILURES_BEFORE_LOCK = 5
@@ -54,16 +57,25 @@ export const createAuthService = (deps: AuthServiceDeps) => {
   // Spent on accounts that do not exist, so that they take as long as those that do (ASVS 5.0 6.3.8).
   const dummyHash = hashPassword('candid-no-such-account-padding-0000')
 
-  const recordFailure = async (accountHash: Uint8Array, now: Date) => {
-    const previous = await attempts.find(accountHash)
-    const inWindow = previous && now.getTime() - previous.windowStart.getTime() < FAILURE_WINDOW_MS
-    const failures = inWindow ? previous.failures + 1 : 1
-    await attempts.save({
-      accountHash,
-      failures,
-      windowStart: inWindow ? previous.windowStart : now,
-      lockedUntil: failures >= FAILURES_BEFORE_LOCK ? new Date(now.getTime() + LOCK_MS) : null
+  /**
+   * Counts this attempt against the account before any password is checked (R22), and refuses it if it is over
+   * the limit: one atomic statement, so a burst of parallel attempts cannot all slip in before the first failure
+   * is written, and several instances count together. The attempt stays counted as a failure unless the caller
+   * clears it on success.
+   */
+  const reserveAttempt = async (accountHash: Uint8Array, now: Date, message: string) => {
+    const reservation = await attempts.reserve(accountHash, {
+      now,
+      limit: FAILURES_BEFORE_LOCK,
+      windowMs: FAILURE_WINDOW_MS,
+      lockMs: LOCK_MS
     })
+    if (reservation.failures > FAILURES_BEFORE_LOCK) {
+      const until = reservation.lockedUntil?.getTime() ?? now.getTime() + LOCK_MS
+      throw new AppError('RATE_LIMITED', message, {
+        headers: { 'Retry-After': String(Math.max(1, Math.ceil((until - now.getTime()) / 1000))) }
+      })
+    }
   }
 
   /**
@@ -143,14 +155,11 @@ export const createAuthService = (deps: AuthServiceDeps) => {
       throw new AppError('UNAUTHORIZED', 'Sign in first.')
     }
     const accountHash = keyedHash(crypto.sodium, `account|${user.email}`, crypto.loginThrottleKey)
-    const attempt = await attempts.find(accountHash)
-    if (attempt?.lockedUntil && attempt.lockedUntil > now) {
-      throw new AppError('RATE_LIMITED', 'Too many wrong passwords for this account. Try again in 15 minutes.')
-    }
+    await reserveAttempt(accountHash, now, 'Too many wrong passwords for this account. Try again in 15 minutes.')
     if (!(await verifyPassword(user.passwordHash, password))) {
-      await recordFailure(accountHash, now)
       throw new AppError('FORBIDDEN', 'The current password is wrong.')
     }
+    await attempts.clear(accountHash)
     return user
   }
 
@@ -160,11 +169,17 @@ export const createAuthService = (deps: AuthServiceDeps) => {
      * copy), the grant box re-derived, and every other session of theirs ended.
      */
     changePassword: async (session: RequestSession, currentPassword: string, newPassword: string) => {
-      const problem = passwordProblem(newPassword)
+      // The quick rules first (no password check for "short"); the strength estimate only for the account's
+      // holder, once the current password is proved, so that no one else can keep the estimator busy.
+      const basic = basicPasswordProblem(newPassword)
+      if (basic) {
+        throw new AppError('VALIDATION_FAILED', `newPassword: ${basic}`)
+      }
+      const user = await checkOwnPassword(session.userId, currentPassword)
+      const problem = await passwordProblem(newPassword, { email: user.email })
       if (problem) {
         throw new AppError('VALIDATION_FAILED', `newPassword: ${problem}`)
       }
-      const user = await checkOwnPassword(session.userId, currentPassword)
       const crypto = keys.get()
       const salt = randomBytes(16)
       // The team key comes from what the current password opens (the user's wrap, or a grant waiting for them),
@@ -217,12 +232,7 @@ export const createAuthService = (deps: AuthServiceDeps) => {
       const now = clock()
       const email = normaliseEmail(body.email)
       const accountHash = keyedHash(crypto.sodium, `account|${email}`, crypto.loginThrottleKey)
-      const attempt = await attempts.find(accountHash)
-      if (attempt?.lockedUntil && attempt.lockedUntil > now) {
-        throw new AppError('RATE_LIMITED', 'Too many failed sign-ins for this account. Try again in 15 minutes.', {
-          headers: { 'Retry-After': String(Math.ceil((attempt.lockedUntil.getTime() - now.getTime()) / 1000)) }
-        })
-      }
+      await reserveAttempt(accountHash, now, 'Too many failed sign-ins for this account. Try again in 15 minutes.')
 
       const user = await users.findByEmail(email)
       const isPasswordRight = await verifyPassword(user?.passwordHash ?? (await dummyHash), body.password)
@@ -236,7 +246,7 @@ export const createAuthService = (deps: AuthServiceDeps) => {
         }
       }
       if (!user || step === null) {
-        await recordFailure(accountHash, now)
+        // The reservation stands as this failure.
         throw new AppError('UNAUTHORIZED', WRONG)
       }
       await attempts.clear(accountHash)

@@ -89,8 +89,8 @@ export const createUsersService = ({ repository, sodium, totpKey, clock = () => 
     }
     return user
   }
-  const checkPassword = (password: string) => {
-    const problem = passwordProblem(password)
+  const checkPassword = async (password: string, email: string) => {
+    const problem = await passwordProblem(password, { email })
     if (problem) {
       throw new AppError('VALIDATION_FAILED', problem)
     }
@@ -116,7 +116,7 @@ export const createUsersService = ({ repository, sodium, totpKey, clock = () => 
       if (!ROLES.includes(role)) {
         throw new AppError('VALIDATION_FAILED', `The role must be one of ${ROLES.join(', ')}.`)
       }
-      checkPassword(password)
+      await checkPassword(password, address)
       if (await repository.findByEmail(address)) {
         throw new AppError('CONFLICT', `There is already a user ${address}.`)
       }
@@ -145,7 +145,7 @@ export const createUsersService = ({ repository, sodium, totpKey, clock = () => 
      * password), so unsealing is granted again only with `team` (from the recovery key or an admin's session).
      */
     resetPassword: async ({ email, password, team }: { email: string; password: string; team?: TeamSecret }) => {
-      checkPassword(password)
+      await checkPassword(password, email)
       const user = await requireUser(email)
       const salt = randomBytes(16)
       await repository.replacePassword(user.id, {

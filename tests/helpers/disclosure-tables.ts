@@ -45,3 +45,69 @@ export const cutsOf = (minRecodings: number, maxRecodings: number) =>
       )
       .map((recodings) => [source, ...recodings.map(([width, assignment]) => recoding(source, assignment, width))])
   )
+
+/**
+ * Two levels of a hierarchy counted per report "with at least one code in the category" (taxonomy domains and
+ * groups), as the summaries publish them. Consistent by construction: reports are simulated, each with a non-empty
+ * set of groups (`kinds`: so many reports with this set, many of them small so that suppression has work), and both
+ * tables are derived from them. `childToParent[g]` is group g's domain; every domain has at least one group.
+ */
+export type LinkedTables = {
+  parent: CountTable
+  child: CountTable
+  childToParent: number[]
+  /** Per row, the simulated reports: [their groups, how many such reports]. */
+  kinds: [groups: number[], reports: number][][]
+}
+
+/** Counts of one row of linked tables from its reports. */
+export const deriveLinked = (
+  childToParent: readonly number[],
+  kinds: readonly (readonly [readonly number[], number])[]
+) => {
+  const domains = Math.max(...childToParent) + 1
+  const parent = Array.from({ length: domains }, () => 0)
+  const child = childToParent.map(() => 0)
+  for (const [groups, reports] of kinds) {
+    for (const g of groups) child[g] = (child[g] ?? 0) + reports
+    for (const d of new Set(groups.map((g) => childToParent[g] ?? 0))) parent[d] = (parent[d] ?? 0) + reports
+  }
+  return { parent, child }
+}
+
+const reportsOfAKind = fc.oneof(
+  fc.integer({ min: 1, max: 9 }),
+  fc.integer({ min: 1, max: 15 }),
+  fc.integer({ min: 10, max: 120 })
+)
+
+export const linkedTables = (maxRows: number): fc.Arbitrary<LinkedTables> =>
+  fc
+    .tuple(
+      fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 4 }),
+      fc.integer({ min: 1, max: maxRows })
+    )
+    .chain(([groupsPerDomain, rows]) => {
+      const childToParent = groupsPerDomain.flatMap((n, d) => Array.from({ length: n }, () => d))
+      const groups = childToParent.length
+      const kind = fc.tuple(
+        fc.uniqueArray(fc.nat({ max: groups - 1 }), { minLength: 1, maxLength: Math.min(3, groups) }),
+        reportsOfAKind
+      )
+      return fc
+        .array(fc.array(kind, { maxLength: 6 }), { minLength: rows, maxLength: rows })
+        .map((kinds): LinkedTables => {
+          const derived = kinds.map((row) => deriveLinked(childToParent, row))
+          const tableOf = (counts: number[][], prefix: string): CountTable => ({
+            rowLabels: counts.map((_, i) => `row ${i}`),
+            columnLabels: (counts[0] ?? []).map((_, j) => `${prefix} ${j}`),
+            counts
+          })
+          return {
+            parent: tableOf(derived.map((row) => row.parent), 'domain'),
+            child: tableOf(derived.map((row) => row.child), 'group'),
+            childToParent,
+            kinds
+          }
+        })
+    })

@@ -1,11 +1,13 @@
 import {
   type CountTable,
+  hierarchyLinks,
+  type Link,
   type PublishedCount,
   type PublishedTable,
-  protectCuts,
-  protectTable,
+  protectPublication,
   publishableShare,
-  SUPPRESSED
+  SUPPRESSED,
+  TOTAL
 } from '../../lib/disclosure/index.js'
 import type { CutCount } from './publication.repository.js'
 import { CSV_HEADER, type CUTS, type ROWS, SUPPRESSED_MARK, type TSummary, ZSummary } from './summaries.schemas.js'
@@ -63,26 +65,48 @@ const published = (cut: (typeof CUTS)[number], onTime: PublishedTable, late: Pub
 })
 
 /**
+ * The domain of each group (its column in the domain table), by the taxonomy's codes: a group's code is its
+ * domain's code, a dot, and its own (TC.HO is in TC).
+ */
+const groupDomains = (input: SummaryInput): number[] =>
+  input.categories.group.map((group) => {
+    const domain = input.categories.domain.findIndex((code) => group.startsWith(`${code}.`))
+    if (domain < 0) throw new Error(`group ${group} is in none of the domains published beside it`)
+    return domain
+  })
+
+/** The cuts of one row's publication, in the order protectPublication gets them (blocks flattened). */
+const SINGLE = ['event_class', 'detection', 'setting'] as const
+const DOMAIN_CUT = SINGLE.length
+const GROUP_CUT = DOMAIN_CUT + 1
+
+/**
  * On-time and late reports are published as separate tables, protected separately, with no combined total: a few
  * late reports would otherwise force suppression across the on-time figures, and a published total of both would
- * let one be worked out from the other. The single-valued cuts add up to the same reports, so they are protected
- * together (shared totals); the code cuts count mentions and are protected each on its own.
+ * let one be worked out from the other. Within one of them everything is protected as one publication, so that the
+ * audit solves with every published value at once. The single-valued cuts add up to the same reports (one block,
+ * sharing totals). The code cuts count mentions and share no totals, but an attacker knows how they relate: a
+ * group's count is at most its domain's, a domain's at most the sum of its groups' (every code is a leaf of a group
+ * of a domain), so a domain with one non-zero group gives that group away; and no domain counts more reports than
+ * there are (the single-valued cuts' total). (The converse, reports ≤ the sum of the domains, is not a link: a
+ * report whose codes have no way into the current taxonomy counts in no domain.)
  */
 const protect = (input: SummaryInput, onTime: boolean) => {
   const options = { threshold: input.threshold, base: input.base }
-  const [eventClass, detection, setting] = protectCuts(
-    (['event_class', 'detection', 'setting'] as const).map((cut) => tableOf(input, cut, onTime)),
-    options
-  ) as [PublishedTable, PublishedTable, PublishedTable]
+  const domainCounts = tableOf(input, 'domain', onTime)
   const groupCounts = tableOf(input, 'group', onTime)
-  return {
-    eventClass,
-    detection,
-    setting,
-    domain: protectTable(tableOf(input, 'domain', onTime), options),
-    group: protectTable(groupCounts, options),
-    groupCounts
-  }
+  const withinReports: Link[] = input.categories.domain.map((_, column) => ({
+    whole: { cut: DOMAIN_CUT, row: 0, column },
+    parts: [{ cut: 0, row: 0, column: TOTAL }]
+  }))
+  const [[eventClass, detection, setting], [domain], [group]] = protectPublication(
+    {
+      blocks: [SINGLE.map((cut) => tableOf(input, cut, onTime)), [domainCounts], [groupCounts]],
+      links: [...withinReports, ...hierarchyLinks(DOMAIN_CUT, GROUP_CUT, groupDomains(input), 1)]
+    },
+    options
+  ) as [[PublishedTable, PublishedTable, PublishedTable], [PublishedTable], [PublishedTable]]
+  return { eventClass, detection, setting, domain, group, groupCounts }
 }
 
 const reportsIn = (input: SummaryInput, onTime: boolean) =>

@@ -39,7 +39,7 @@ for (const table of ['report', 'analysis_report']) {
   const [epoch, month, id] = table === 'report' ? ['analysis_epoch', 'occurred_month', 'id'] : ['epoch', 'month', 'report_id']
   await prisma.$executeRawUnsafe(
     `UPDATE ${table} SET ${epoch} = CASE WHEN ${month} >= $1::date THEN 2
-       WHEN ${month} >= $2::date AND ('x' || substr(md5(${id}::text), 1, 8))::bit(32)::int % 100 < 3 THEN 2 ELSE 1 END
+       WHEN ${month} >= $2::date AND ('x' || substr(md5(${id}::text), 1, 7))::bit(28)::int % 100 < 3 THEN 2 ELSE 1 END
      WHERE ${table === 'report' ? 'analysis_epoch IS NOT NULL' : 'TRUE'}`,
     start,
     lateFrom

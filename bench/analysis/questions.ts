@@ -54,6 +54,31 @@ export const questionsAt = (now: Date): Question[] => {
       reads: 'analysis record'
     },
     {
+      name: 'trends: by region, setting child_protection + event class incident, 12 months',
+      path: 'trends',
+      query: { groupBy: 'region', setting: 'child_protection', eventClass: 'incident', interval: 'month', ...months(12) },
+      reads: 'analysis record'
+    },
+    {
+      name: 'trends: by setting, code TC.HO + region london, 12 months',
+      path: 'trends',
+      query: { groupBy: 'setting', code: 'TC.HO', region: 'london', interval: 'month', ...months(12) },
+      reads: 'analysis record'
+    },
+    {
+      name: 'trends: groups (level 2), region london + setting child_protection, 12 months',
+      path: 'trends',
+      query: {
+        groupBy: 'code',
+        level: '2',
+        region: 'london',
+        setting: 'child_protection',
+        interval: 'month',
+        ...months(12)
+      },
+      reads: 'analysis record'
+    },
+    {
       name: 'co-occurrence: leaves (level 3), 12 months',
       path: 'cooccurrence',
       query: { level: '3', ...months(12) },

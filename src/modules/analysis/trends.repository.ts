@@ -19,18 +19,12 @@ const COLUMN: Record<Dimension, string> = {
 const roleCondition = (alias: string, role: Role) =>
   role === 'any' ? Prisma.sql`TRUE` : Prisma.raw(`${alias}.${role}`)
 
-/** Conditions on a table carrying the report's fields (alias `t`), for the filters and the month range. */
-const where = (filters: Filters, role: Role, from: number, to: number) => {
+/** Conditions on a table carrying the report's fields (alias `t`): the field filters and the month range. */
+const where = (fields: Omit<Filters, 'code'>, from: number, to: number) => {
   const parts = [Prisma.sql`t.month >= ${dateOfMonthIndex(from)}::date AND t.month <= ${dateOfMonthIndex(to)}::date`]
   for (const [dimension, column] of Object.entries(COLUMN) as [Dimension, string][]) {
-    const value = filters[dimension]
+    const value = fields[dimension]
     if (value !== undefined) parts.push(Prisma.sql`t.${Prisma.raw(column)} = ${value}`)
-  }
-  if (filters.code) {
-    // The month bound (a report's code rows carry its month) lets the (level, code, month) index find the rows.
-    parts.push(Prisma.sql`EXISTS (SELECT 1 FROM analysis_code f WHERE f.report_id = t.report_id
-      AND f.level = ${filters.code.level}::smallint AND f.code = ${filters.code.code} AND ${roleCondition('f', role)}
-      AND f.month = t.month)`)
   }
   return Prisma.join(parts, ' AND ')
 }
@@ -76,33 +70,29 @@ export const createTrendsRepository = (prisma: PrismaClient) => ({
     to: number
   ): Promise<[MonthCount[], MonthCount[]]> => {
     const { code, ...fields } = filters
+    // The reports the filters keep: the code's own rows (which repeat the report's fields) or the record of reports.
+    const source = code
+      ? Prisma.sql`analysis_code t WHERE t.level = ${code.level}::smallint AND t.code = ${code.code}
+          AND ${roleCondition('t', role)} AND ${where(fields, from, to)}`
+      : Prisma.sql`analysis_report t WHERE ${where(fields, from, to)}`
     if (groupBy !== 'code') {
       const column = Prisma.raw(`t.${COLUMN[groupBy]}`)
-      // Reports with the filter's code are its code rows; otherwise the record of reports.
-      const source = code
-        ? Prisma.sql`analysis_code t WHERE t.level = ${code.level}::smallint AND t.code = ${code.code}
-            AND ${roleCondition('t', role)} AND ${where(fields, role, from, to)}`
-        : Prisma.sql`analysis_report t WHERE ${where(fields, role, from, to)}`
       const rows = await prisma.$queryRaw<(MonthCount & { total: boolean })[]>`
         SELECT t.month, coalesce(${column}, '') AS value, count(*)::int AS n, GROUPING(${column}) = 1 AS total
         FROM ${source} GROUP BY GROUPING SETS ((t.month, ${column}), (t.month))`
       return [rows.filter((row) => !row.total), rows.filter((row) => row.total)]
     }
-    const totals = code
-      ? prisma.$queryRaw<MonthCount[]>`
-          SELECT t.month, '' AS value, count(*)::int AS n FROM analysis_code t
-          WHERE t.level = ${code.level}::smallint AND t.code = ${code.code} AND ${roleCondition('t', role)}
-            AND ${where(fields, role, from, to)} GROUP BY t.month`
-      : prisma.$queryRaw<MonthCount[]>`
-          SELECT t.month, '' AS value, count(*)::int AS n FROM analysis_report t
-          WHERE ${where(fields, role, from, to)} GROUP BY t.month`
-    return Promise.all([
-      prisma.$queryRaw<MonthCount[]>`
-        SELECT t.month, t.code AS value, count(*)::int AS n FROM analysis_code t
-        WHERE t.level = ${level}::smallint AND ${roleCondition('t', role)} AND ${where(filters, role, from, to)}
-        GROUP BY t.month, t.code`,
-      totals
-    ])
+    // By code: the kept reports' codes at the level, looked up by primary key (report, level), so the cost follows
+    // the reports the filters keep, not every code row in the range.
+    const rows = await prisma.$queryRaw<(MonthCount & { total: boolean })[]>`
+      WITH kept AS MATERIALIZED (SELECT t.report_id, t.month FROM ${source})
+      SELECT k.month, c.code AS value, count(*)::int AS n, FALSE AS total
+      FROM kept k JOIN analysis_code c ON c.report_id = k.report_id AND c.level = ${level}::smallint
+      WHERE ${roleCondition('c', role)}
+      GROUP BY k.month, c.code
+      UNION ALL
+      SELECT month, '', count(*)::int, TRUE FROM kept GROUP BY month`
+    return [rows.filter((row) => !row.total), rows.filter((row) => row.total)]
   },
 
   /** Reports carrying both codes of each pair of one level, over a month range. */

@@ -1,11 +1,27 @@
 import { availableParallelism } from 'node:os'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
+
+/**
+ * Files that use no database of the run's kind (library code, docs, configuration, the embedded database's lock
+ * file, the schema diff on its own in-memory PGlite): they run once, in the embedded run, and the PostgreSQL run
+ * (DATABASE_URL set) leaves them out. A file that starts using the database belongs elsewhere.
+ */
+const DATABASE_FREE = [
+  'tests/lib/**',
+  'tests/redaction/**',
+  'tests/config/**',
+  'tests/docs/**',
+  'tests/db/pglite-lock.test.ts',
+  'tests/db/schema-diff.test.ts',
+  'tests/summaries/disclosure-links.test.ts'
+]
 
 // One suite, two databases: without DATABASE_URL the tests run on embedded PGlite; with it, on that PostgreSQL
 // server (tests/setup/global-setup.ts makes a migrated template there and a fresh copy per test file).
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, ...(process.env.DATABASE_URL ? DATABASE_FREE : [])],
     globalSetup: ['tests/setup/global-setup.ts'],
     pool: 'forks',
     // Vitest leaves one core free by default, which on a 2-core machine means one file at a time. Most files spend

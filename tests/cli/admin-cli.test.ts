@@ -20,7 +20,7 @@ describe('npm run --silent admin: the documented command lines, as processes', (
   })
 
   it('init prints `recovery-key: <key>` last, once; create-user prints the TOTP URI last; bad commands exit 1', { timeout: 120_000 }, async () => {
-    testDb = await createTestDatabase({ migrated: false })
+    testDb = await createTestDatabase()
 
     const first = await runNpm('admin', ['init'], testDb.env)
     const second = await runNpm('admin', ['init'], testDb.env)
@@ -70,7 +70,7 @@ describe('admin commands (in process: the same code the command line runs)', () 
   })
 
   it('rotates the team key with the recovery key on stdin, reseals, and sweeps retention', { timeout: 120_000 }, async () => {
-    testDb = await createTestDatabase({ migrated: false })
+    testDb = await createTestDatabase()
     const init = await runAdmin(['init'], testDb.env)
     const recoveryKey = lastLine(init.stdout).replace('recovery-key: ', '')
 
@@ -88,7 +88,7 @@ describe('admin commands (in process: the same code the command line runs)', () 
   })
 
   it('creates users from stdin, lists, resets and disables them; refuses bad arguments', { timeout: 120_000 }, async () => {
-    testDb = await createTestDatabase({ migrated: false })
+    testDb = await createTestDatabase()
     const init = await runAdmin(['init'], testDb.env)
     const recoveryKey = lastLine(init.stdout).replace('recovery-key: ', '')
 

@@ -16,7 +16,17 @@ export type ChildServer = {
 export const startChildServer = async (entry: string, env: Record<string, string>): Promise<ChildServer> => {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', ...env },
+    // Load shedding off unless a test sets it: on a loaded test machine a child's start-up stalls its event loop
+    // past the limit, and its first request would be refused for reasons the test is not about.
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      MAX_EVENT_LOOP_UTILIZATION: '1',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+      ...env
+    },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const lines: string[] = []

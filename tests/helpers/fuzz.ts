@@ -3,6 +3,13 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { expect } from 'vitest'
 
 /**
+ * Cases per fuzzed route (R39 asks ≥ 1,000). CI runs the suite on both databases: the full count on PostgreSQL,
+ * the production database, and a quarter of it on the embedded one, so that the run stays short (each case is a
+ * real request, mostly with a signed-in session). FUZZ_RUNS sets it for a deeper local run.
+ */
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS) || (process.env.DATABASE_URL ? 1000 : 250)
+
+/**
  * What the fuzz tests share (R39): generators of hostile input, and the one check every answer must pass — a
  * status the route documents in OpenAPI, never a 5xx, errors in the one error shape — with a tally of statuses
  * seen, so a test can show its cases reached the service.

@@ -2,17 +2,18 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { createApiKey } from '../helpers/api-keys.js'
 import { coding } from '../helpers/codings.js'
-import { type AnswerCheck, brokenCounts, brokenMonths, createAnswerCheck, months, queryFor, text, withQuery } from '../helpers/fuzz.js'
+import { type AnswerCheck, brokenCounts, FUZZ_RUNS, brokenMonths, createAnswerCheck, months, queryFor, text, withQuery } from '../helpers/fuzz.js'
 import { postReport, reportBody } from '../helpers/reports.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { type SignedIn, signedInUser } from '../helpers/users.js'
 
 /**
  * Fuzzing the leads' analysis routes and the regional summaries (R39), as tests/http/fuzz-review.test.ts does the
- * review routes: ≥ 1,000 cases each, only documented answers, never a 5xx, errors in the one shape.
+ * review routes: ≥ 1,000 cases each on PostgreSQL (FUZZ_RUNS), only documented answers, never a 5xx, errors in
+ * the one shape.
  */
 
-const RUNS = { numRuns: 1000 }
+const RUNS = { numRuns: FUZZ_RUNS }
 const TIMEOUT_MS = 120_000
 
 const quarters = fc

@@ -9,6 +9,7 @@ import { EVENT_CLASSES, SETTINGS } from '../../src/modules/reports/reports.schem
 import { REPORT_STATUSES } from '../../src/modules/review/review.schemas.js'
 import {
   type AnswerCheck,
+  FUZZ_RUNS,
   arbitraryBody,
   bodyFor,
   brokenCounts,
@@ -30,14 +31,14 @@ import { createUser, PASSWORD, signIn, type SignedIn } from '../helpers/users.js
 
 /**
  * Fuzzing the reviewers' and reporters' routes (R39): every answer is one the route documents in OpenAPI, never
- * a 5xx, and every error has the one error shape. Each route gets ≥ 1,000 cases mixing arbitrary JSON, wrong
- * types, valid bodies with one field broken, real and random ids, and odd query strings, sent mostly as the role
- * the route admits (with its CSRF token) so that the cases reach validation and the service behind it. Path
- * parameters the router itself refuses (too long, badly percent-encoded) get a property of their own, across
- * every route that has one.
+ * a 5xx, and every error has the one error shape. Each route gets FUZZ_RUNS cases (≥ 1,000 on PostgreSQL)
+ * mixing arbitrary JSON, wrong types, valid bodies with one field broken, real and random ids, and odd query
+ * strings, sent mostly as the role the route admits (with its CSRF token) so that the cases reach validation and
+ * the service behind it. Path parameters the router itself refuses (too long, badly percent-encoded) get a
+ * property of their own, across every route that has one.
  */
 
-const RUNS = { numRuns: 1000 }
+const RUNS = { numRuns: FUZZ_RUNS }
 const TIMEOUT_MS = 120_000
 
 /** Who sends the request: mostly the role the route admits, with its CSRF token; sometimes someone else. */

@@ -1,5 +1,16 @@
-import type { PrismaClient } from '../../generated/prisma/client.js'
+import type { PrismaClient, Role } from '../../generated/prisma/client.js'
 import { bytes } from '../../db/bytes.js'
+
+type FoundSession = {
+  createdAt: Date
+  lastSeenAt: Date
+  teamKeyWrap: Uint8Array | null
+  id: string
+  email: string
+  role: Role
+  disabledAt: Date | null
+  teamKeyVersion: number | null
+}
 
 export const createSessionsRepository = (prisma: PrismaClient) => ({
   create: (session: { tokenHash: Uint8Array; userId: string; at: Date; teamKeyWrap: Uint8Array | null }) =>
@@ -14,17 +25,20 @@ export const createSessionsRepository = (prisma: PrismaClient) => ({
       select: { tokenHash: true }
     }),
 
-  /** The session with what a request needs of its user. */
-  find: (tokenHash: Uint8Array) =>
-    prisma.session.findUnique({
-      where: { tokenHash: bytes(tokenHash) },
-      select: {
-        createdAt: true,
-        lastSeenAt: true,
-        teamKeyWrap: true,
-        user: { select: { id: true, email: true, role: true, disabledAt: true, teamKeyVersion: true } }
-      }
-    }),
+  /**
+   * The session with what a request needs of its user: one round trip (every signed-in request makes it; Prisma's
+   * relation select made it two, a millisecond a request).
+   */
+  find: async (tokenHash: Uint8Array) => {
+    const [row] = await prisma.$queryRaw<FoundSession[]>`
+      SELECT s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.team_key_wrap AS "teamKeyWrap",
+             u.id, u.email, u.role::text AS role, u.disabled_at AS "disabledAt", u.team_key_version AS "teamKeyVersion"
+      FROM session s JOIN app_user u ON u.id = s.user_id
+      WHERE s.token_hash = ${bytes(tokenHash)}`
+    if (!row) return null
+    const { createdAt, lastSeenAt, teamKeyWrap, ...user } = row
+    return { createdAt, lastSeenAt, teamKeyWrap, user }
+  },
 
   setTeamKeyWrap: (tokenHash: Uint8Array, teamKeyWrap: Uint8Array) =>
     prisma.session.updateMany({ where: { tokenHash: bytes(tokenHash) }, data: { teamKeyWrap: bytes(teamKeyWrap) } }),

@@ -350,7 +350,10 @@ const timedClient = (prisma: PrismaClient) => ({
     const label = /TRUNCATE|INSERT INTO \w+/.exec(text)?.[0]?.replace('INSERT INTO ', 'insert ') ?? 'statement'
     return timed(`rebuild: ${label.toLowerCase()}`, () =>
       prisma.$executeRaw(query as TemplateStringsArray, ...params), (rows) => rows)
-  }) as unknown as PrismaClient['$executeRaw']
+  }) as unknown as PrismaClient['$executeRaw'],
+  $executeRawUnsafe: (async (text: string) =>
+    timed(`rebuild: ${/^(DROP INDEX|CREATE INDEX)/.exec(text)?.[0]?.toLowerCase() ?? 'statement'}`, () =>
+      prisma.$executeRawUnsafe(text), (rows) => rows)) as PrismaClient['$executeRawUnsafe']
 })
 
 const main = async () => {

@@ -403,6 +403,11 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
         .map((r) => [r.dimA, r.roleA, r.valueA, r.dimB, r.roleB, r.valueB, r.month.toISOString(), r.n].join(' '))
         .sort()
     })
+    const indexes = () =>
+      t.app.db.prisma.$queryRaw<{ definition: string }[]>`
+        SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index
+        WHERE indrelid IN ('analysis_report'::regclass, 'analysis_code'::regclass) ORDER BY 1`
+    const indexesBefore = await indexes()
     const incremental = await read()
     // As after an upgrade: codings, but no analysis record yet. The first start sees that and rebuilds.
     const facts = createFactsRepository()
@@ -414,6 +419,9 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     expect(await facts.needsRebuild(t.app.db.prisma)).toBe(false)
     const rebuilt = await read()
     expect(incremental).toEqual(rebuilt)
+    // The rebuild loads without the secondary indexes and builds them again: all of them, as they were.
+    expect(await indexes()).toEqual(indexesBefore)
+    expect(indexesBefore.length).toBeGreaterThanOrEqual(7)
     expect(incremental.rollup.length).toBeGreaterThan(50)
     expect(incremental.pairs.length).toBeGreaterThan(5)
     expect(incremental.cross.length).toBeGreaterThan(500)

@@ -14,7 +14,7 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
  * each report is counted once per code at each level, in whatever role.
  */
 
-type Client = Pick<PrismaClient, '$executeRaw' | '$queryRaw'>
+type Client = Pick<PrismaClient, '$executeRaw' | '$executeRawUnsafe' | '$queryRaw'>
 
 /** `WHERE` fragment choosing reports: some (`ids`) or all. */
 const which = (column: Prisma.Sql, ids: readonly string[] | 'all') =>
@@ -225,10 +225,19 @@ export const createFactsRepository = () => ({
     // leaf, and a rebuild that takes seconds takes hours.
     await client.$executeRaw`ANALYZE report, coding, coding_code, taxonomy_code, taxonomy_version, taxonomy_mapping`
     await client.$executeRaw(assignEpochs('all'))
+    // Loaded without their secondary indexes, which are built afterwards from the catalogue's own definitions:
+    // maintaining the covering indexes row by row made the load three times as long (1M reports: 142 s against
+    // 48 s for analysis_code). Nothing the rebuild reads needs them (it aggregates whole tables and joins on keys).
+    const indexes = await client.$queryRaw<{ name: string; definition: string }[]>`
+      SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+      FROM pg_index i
+      WHERE i.indrelid IN ('analysis_report'::regclass, 'analysis_code'::regclass) AND NOT i.indisprimary`
+    for (const index of indexes) await client.$executeRawUnsafe(`DROP INDEX ${index.name}`)
     await client.$executeRaw(insertReports('all'))
-    await client.$executeRaw`ANALYZE analysis_report`
     await client.$executeRaw(insertCodes('all'))
-    await client.$executeRaw`ANALYZE analysis_code`
+    // Definitions read from pg_index above, not from any input.
+    for (const index of indexes) await client.$executeRawUnsafe(index.definition)
+    await client.$executeRaw`ANALYZE analysis_report, analysis_code`
     await client.$executeRaw`
       INSERT INTO analysis_rollup (dim, role, month, value, n)
       SELECT dim, role, month, value, count(*)::int FROM (${items('all')}) AS i GROUP BY dim, role, month, value`

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { fromCrockford, toCrockford } from '../../src/lib/crypto/encoding.js'
-import { encryptWithFreshKey, generateTeamKeyPair, openNarrative, sealNarrative } from '../../src/lib/crypto/sealing.js'
+import {
+  encryptWithFreshKey,
+  generateTeamKeyPair,
+  openNarrative,
+  sealBox,
+  sealNarrative
+} from '../../src/lib/crypto/sealing.js'
 import { newReceipt, newRecoveryKey, parseReceipt, parseRecoveryKey } from '../../src/lib/crypto/secrets.js'
 import { loadSodium, type Sodium } from '../../src/lib/crypto/sodium.js'
 
@@ -69,16 +75,45 @@ describe('sealed narratives (R14, R15)', () => {
     const plaintext = encode('sensitive')
 
     sealNarrative(sodium, plaintext, { reportId: 'r', keyVersion: 1, publicKey })
-    expect(memzero).toHaveBeenCalledTimes(2)
+    // The data key, the plaintext, and the sealed box's ephemeral secret.
+    expect(memzero).toHaveBeenCalledTimes(3)
     expect(plaintext.every((byte) => byte === 0)).toBe(true)
 
     memzero.mockClear()
     const again = encode('sensitive')
     expect(() => sealNarrative(sodium, again, { reportId: 'r', keyVersion: 1, publicKey: new Uint8Array(3) })).toThrow()
-    expect(memzero).toHaveBeenCalledTimes(2)
-    expect(memzero.mock.calls.map(([buffer]) => buffer.length).sort((a, b) => a - b)).toEqual([9, 32])
+    expect(memzero).toHaveBeenCalledTimes(3)
+    expect(memzero.mock.calls.map(([buffer]) => buffer.length).sort((a, b) => a - b)).toEqual([9, 32, 32])
     expect(again.every((byte) => byte === 0)).toBe(true)
     memzero.mockRestore()
+  })
+})
+
+describe('sealed boxes', () => {
+  it('are crypto_box_seal boxes: crypto_box_seal_open opens them, and only with the right key pair', () => {
+    const keyPair = sodium.crypto_box_keypair()
+    const other = sodium.crypto_box_keypair()
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (message) => {
+        const sealed = sealBox(sodium, message, keyPair.publicKey)
+        expect(sealed.length).toBe(message.length + sodium.crypto_box_SEALBYTES)
+        expect(sodium.crypto_box_seal_open(sealed, keyPair.publicKey, keyPair.privateKey)).toEqual(message)
+        expect(() => sodium.crypto_box_seal_open(sealed, other.publicKey, other.privateKey)).toThrow()
+        const tampered = Uint8Array.from(sealed)
+        tampered[tampered.length - 1] = (tampered.at(-1) ?? 0) ^ 1
+        expect(() => sodium.crypto_box_seal_open(tampered, keyPair.publicKey, keyPair.privateKey)).toThrow()
+      }),
+      { numRuns: 1000 }
+    )
+  })
+
+  it('use a fresh ephemeral key every time, drawn from Node\'s CSPRNG in one call, not libsodium\'s', () => {
+    const keyPair = sodium.crypto_box_keypair()
+    const getRandomValues = vi.spyOn(globalThis.crypto, 'getRandomValues')
+    const boxes = Array.from({ length: 1000 }, () => sealBox(sodium, new Uint8Array(32), keyPair.publicKey))
+    expect(getRandomValues).not.toHaveBeenCalled()
+    getRandomValues.mockRestore()
+    expect(new Set(boxes.map((box) => sodium.to_hex(box.subarray(0, 32)))).size).toBe(1000)
   })
 })
 

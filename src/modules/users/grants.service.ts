@@ -1,4 +1,5 @@
 import { AppError } from '../../lib/errors.js'
+import { sealBox } from '../../lib/crypto/sealing.js'
 import type { KeyRing } from '../../plugins/crypto.js'
 import type { RequestSession } from '../../plugins/sessions.js'
 import type { AuditRepository } from '../audit/audit.repository.js'
@@ -35,7 +36,7 @@ export const createGrantsService = ({ repository, audit, keys, clock = () => new
     const boxPublicKey = user.boxPublicKey
     const crypto = keys.get()
     const pendingGrant = await withTeamKey(crypto, session, (keyPair) =>
-      crypto.sodium.crypto_box_seal(keyPair.secretKey, boxPublicKey)
+      sealBox(crypto.sodium, keyPair.secretKey, boxPublicKey)
     )
     if (!(await repository.setGrant(user.id, boxPublicKey, pendingGrant, crypto.teamKey.version))) {
       throw new AppError('CONFLICT', "The user's password changed while granting: try again.")

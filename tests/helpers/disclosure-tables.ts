@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import type { CountTable } from '../../src/lib/disclosure/index.js'
+import { type CountTable, type PublishedCount, SUPPRESSED } from '../../src/lib/disclosure/index.js'
 
 /** Random count tables and publications for the disclosure property tests. */
 
@@ -111,3 +111,21 @@ export const linkedTables = (maxRows: number): fc.Arbitrary<LinkedTables> =>
           }
         })
     })
+
+// ---- Brute force over tiny publications (tests/lib/disclosure-audit.test.ts, disclosure-links.test.ts) ----
+
+/** A small threshold and base keep the enumeration small: counts 1–2 are suppressed, others rounded to evens. */
+export const TINY = { threshold: 3, base: 2 }
+export const roundEven = (n: number): number => n + (n % 2)
+/** Above any finite bound of the tiny tables enumerated, so reaching it means unbounded. */
+export const CAP = 17
+
+/** The integers a published value allows under TINY (the rule written out again, apart from the audit's). */
+export const candidates = (value: PublishedCount): number[] => {
+  if (value === SUPPRESSED) return Array.from({ length: CAP }, (_, k) => k + 1)
+  if (value === 0) return [0]
+  return value - 1 >= TINY.threshold ? [value - 1, value] : [value]
+}
+
+export const allows = (value: PublishedCount, n: number): boolean =>
+  value === SUPPRESSED ? n >= 1 : candidates(value).includes(n)

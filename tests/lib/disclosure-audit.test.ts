@@ -11,7 +11,7 @@ import {
   protectTable,
   suppressedIntervals
 } from '../../src/lib/disclosure/index.js'
-import { cutsOf, labelled } from '../helpers/disclosure-tables.js'
+import { allows, candidates, CAP, cutsOf, labelled, roundEven, TINY } from '../helpers/disclosure-tables.js'
 
 // R28: "a test solves for every suppressed cell from the published margins and asserts the interval for each is at
 // least 10 wide". suppressedIntervals is that solver (an LP over every published value of every cut at once); these
@@ -128,22 +128,6 @@ describe('suppressedIntervals: worked examples', () => {
 })
 
 // ---- Brute force: every integer table consistent with a tiny publication, enumerated. ----
-
-// A small threshold and base keep the enumeration small: counts 1–2 are suppressed, others rounded to even numbers.
-const TINY = { threshold: 3, base: 2 }
-const roundEven = (n: number): number => n + (n % 2)
-/** Above any finite bound of these tiny tables (at most 4 cells of at most 4), so reaching it means unbounded. */
-const CAP = 17
-
-/** The integers a published value allows under TINY (the rule written out again, apart from the audit's). */
-const candidates = (value: PublishedCount): number[] => {
-  if (value === S) return Array.from({ length: CAP }, (_, k) => k + 1)
-  if (value === 0) return [0]
-  return value - 1 >= TINY.threshold ? [value - 1, value] : [value]
-}
-
-const allows = (value: PublishedCount, n: number): boolean =>
-  value === S ? n >= 1 : candidates(value).includes(n)
 
 /** For each hidden place (key `row:column`), the least and greatest value over all consistent tables, capped. */
 const bruteForce = (table: PublishedTable): Map<string, [number, number]> => {

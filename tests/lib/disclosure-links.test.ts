@@ -12,7 +12,7 @@ import {
   protectTable,
   suppressedIntervals
 } from '../../src/lib/disclosure/index.js'
-import { deriveLinked, labelled, linkedTables } from '../helpers/disclosure-tables.js'
+import { allows, candidates, CAP, deriveLinked, labelled, linkedTables, roundEven, TINY } from '../helpers/disclosure-tables.js'
 
 // Linked tables (R28 across tables that share no totals): the summaries publish a domain table (taxonomy level 1,
 // reports with a code in the domain) and a group table (level 2) of the same reports. An attacker knows that, row
@@ -130,19 +130,6 @@ describe('domain and group tables: protected apart they leak, protected together
 })
 
 // ---- The audit's link rows against brute force: every consistent pair of tiny one-row tables, enumerated. ----
-
-// As in disclosure-audit.test.ts: counts 1–2 suppressed, others rounded to even numbers, so the search is small.
-const TINY = { threshold: 3, base: 2 }
-const roundEven = (n: number): number => n + (n % 2)
-/** Above any finite bound here (tables of at most 4 cells, totals at most 6 + 1), so reaching it means unbounded. */
-const CAP = 17
-
-const candidates = (value: PublishedCount): number[] => {
-  if (value === S) return Array.from({ length: CAP }, (_, k) => k + 1)
-  if (value === 0) return [0]
-  return value - 1 >= TINY.threshold ? [value - 1, value] : [value]
-}
-const allows = (value: PublishedCount, n: number): boolean => (value === S ? n >= 1 : candidates(value).includes(n))
 
 /** Every choice of one value from each list. */
 const product = (lists: readonly number[][]): number[][] =>

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { createCodingsRepository } from '../../src/modules/codings/codings.repository.js'
 import { type CutCount, createPublicationRepository, scopeOf } from '../../src/modules/summaries/publication.repository.js'
-import { createSummariesService } from '../../src/modules/summaries/summaries.service.js'
 import { coding } from '../helpers/codings.js'
 import { postReport, reportBody } from '../helpers/reports.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { summariesAt } from '../helpers/summaries.js'
 import { type SignedIn, signedInUser } from '../helpers/users.js'
 
 /**
@@ -123,16 +123,7 @@ describe('a publication takes exactly the reports a plain recount says it should
     }
     expect(summed(got)).toEqual(summed(want.counts))
 
-    const service = createSummariesService({
-      repository,
-      taxonomy: t.app.taxonomy,
-      regions: t.config.regions,
-      afterDays: 14,
-      threshold: 10,
-      base: 5,
-      clock: () => new Date(`${date}T12:00:00Z`)
-    })
-    const outcome = await service.publish(quarter)
+    const outcome = await summariesAt(t.app, t.config, date).publish(quarter)
     expect(outcome).toMatchObject({ outcome: 'published', reports: want.taken.length })
     for (const row of want.taken) counted.add(row.id)
     return want.taken.map((row) => row.id)
@@ -202,16 +193,7 @@ describe('a publication takes exactly the reports a plain recount says it should
   it('counts each report once when it is coded while a publication runs', async () => {
     const reports: Filed[] = []
     for (let i = 0; i < 24; i++) reports.push(await file('2026-11', i % 2 ? 'east' : 'north-east'))
-    const service = (date: string) =>
-      createSummariesService({
-        repository: createPublicationRepository(t.app.db.prisma),
-        taxonomy: t.app.taxonomy,
-        regions: t.config.regions,
-        afterDays: 14,
-        threshold: 10,
-        base: 5,
-        clock: () => new Date(`${date}T12:00:00Z`)
-      })
+    const service = (date: string) => summariesAt(t.app, t.config, date)
     // Codings race the publication: each lands wholly before it (late in it) or after it (late in the next).
     const [outcome] = await Promise.all([
       service('2027-04-20').publish('2027-Q1'),
@@ -259,15 +241,7 @@ describe('a publication takes exactly the reports a plain recount says it should
       }
     )
     await inside
-    const publishing = createSummariesService({
-      repository: createPublicationRepository(t.app.db.prisma),
-      taxonomy: t.app.taxonomy,
-      regions: t.config.regions,
-      afterDays: 14,
-      threshold: 10,
-      base: 5,
-      clock: () => new Date('2027-10-20T12:00:00Z')
-    }).publish('2027-Q3')
+    const publishing = summariesAt(t.app, t.config, '2027-10-20').publish('2027-Q3')
     let settled = false
     publishing.then(
       () => {

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { roundToBase } from '../../src/lib/disclosure/index.js'
-import { createPublicationRepository } from '../../src/modules/summaries/publication.repository.js'
 import { CSV_HEADER, ZSummary } from '../../src/modules/summaries/summaries.schemas.js'
-import { createSummariesService } from '../../src/modules/summaries/summaries.service.js'
 import { createApiKey } from '../helpers/api-keys.js'
 import { coding } from '../helpers/codings.js'
 import { postReport, reportBody } from '../helpers/reports.js'
+import { summariesAt } from '../helpers/summaries.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { type SignedIn, signedInUser } from '../helpers/users.js'
 
@@ -46,16 +45,7 @@ describe('quarterly learning summaries', () => {
     })
 
   /** A summaries service whose clock says `date`, for quarters the real clock cannot publish yet. */
-  const serviceAt = (date: string) =>
-    createSummariesService({
-      repository: createPublicationRepository(t.app.db.prisma),
-      taxonomy: t.app.taxonomy,
-      regions: t.config.regions,
-      afterDays: 14,
-      threshold: 10,
-      base: 5,
-      clock: () => new Date(`${date}T12:00:00Z`)
-    })
+  const serviceAt = (date: string) => summariesAt(t.app, t.config, date)
 
   beforeAll(async () => {
     t = await createTestApp({ env: { RATE_LIMIT_INTAKE_PER_10MIN: '1000', PUBLISH_CHECK_MINUTES: '0' } })

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKey } from '../helpers/api-keys.js'
 import { postReport, reportBody } from '../helpers/reports.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { createUsersRepository } from '../../src/modules/users/users.repository.js'
+import { createUsersService } from '../../src/modules/users/users.service.js'
 import { cookieOf, createUser, PASSWORD, type SignedIn, signIn, type TestUser } from '../helpers/users.js'
 
 /**
@@ -18,6 +20,7 @@ import { cookieOf, createUser, PASSWORD, type SignedIn, signIn, type TestUser } 
  * right), and opens nothing but the quarterly summaries of its region.
  */
 const COLUMNS = ['anonymous', 'reviewer', 'lead', 'admin', 'regional'] as const
+// A disabled account's session is checked against the anonymous column, in a test of its own.
 type Column = (typeof COLUMNS)[number]
 type Role = Exclude<Column, 'anonymous' | 'regional'>
 type Expected = readonly [anonymous: number, reviewer: number, lead: number, admin: number, regional: number]
@@ -426,6 +429,35 @@ describe('role × route matrix', () => {
       }
     }
     expect(seen).toEqual(wanted)
+  })
+
+  it('gives a disabled account\'s session nothing a stranger could not have, and the account no sign-in', async () => {
+    // R24's disabled-user column: a reviewer signed in, then disabled by an admin while the session lives on.
+    const user = await createUser(t.app, { email: 'disabled@example.org', role: 'reviewer' })
+    const session = await signIn(t.app, user)
+    const crypto = t.app.keys.get()
+    await createUsersService({
+      repository: createUsersRepository(t.app.db.prisma),
+      sodium: crypto.sodium,
+      totpKey: crypto.totpKey
+    }).disable(user.email)
+
+    const seen: string[] = []
+    const wanted: string[] = []
+    for (const [route, [anonymous]] of rows) {
+      // Signing in is a matter of credentials, not of the session: checked below.
+      if (route === 'POST /api/v1/auth/login') continue
+      const res = await callAs(route, 'reviewer', { session })
+      seen.push(`${route} as disabled: ${res.statusCode}`)
+      wanted.push(`${route} as disabled: ${anonymous}`)
+    }
+    expect(seen).toEqual(wanted)
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: user.email, password: user.password, totp: user.code(Date.now() + 30_000) }
+    })
+    expect(login.statusCode).toBe(401)
   })
 
   it('answers HEAD as it answers GET, so no HEAD route gets past what guards its GET', async () => {

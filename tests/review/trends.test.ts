@@ -357,23 +357,32 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     }
   })
 
-  it('gives co-occurrence counts and lift equal to the recount', async () => {
-    const records = await recount()
-    const res = await get('/api/v1/analysis/cooccurrence?from=2025-10&to=2026-03&level=3&limit=500')
-    expect(res.statusCode, res.body).toBe(200)
-    const body = res.json()
-    const n = records.size
-    const single = (code: string) => [...records.values()].filter((r) => r.codes.has(code)).length
-    const both = (a: string, b: string) => [...records.values()].filter((r) => r.codes.has(a) && r.codes.has(b)).length
-    expect(body.reports).toBe([...records.values()].filter((r) => MONTHS.includes(r.month)).length)
-    expect(body.pairs.length).toBeGreaterThan(3)
-    for (const pair of body.pairs) {
-      expect(pair.count).toBe(both(pair.a, pair.b))
-      expect(pair.countA).toBe(single(pair.a))
-      expect(pair.lift).toBeCloseTo((pair.count * n) / (single(pair.a) * single(pair.b)), 12)
+  it('gives co-occurrence counts and lift equal to the recount, every pair at every level', async () => {
+    const records = [...(await recount()).values()].filter((r) => MONTHS.includes(r.month))
+    const n = records.length
+    const single = (code: string) => records.filter((r) => r.codes.has(code)).length
+    const both = (a: string, b: string) => records.filter((r) => r.codes.has(a) && r.codes.has(b)).length
+    for (const level of [1, 2, 3]) {
+      const res = await get(`/api/v1/analysis/cooccurrence?from=2025-10&to=2026-03&level=${level}&limit=500`)
+      expect(res.statusCode, res.body).toBe(200)
+      const body = res.json()
+      // Every pair of codes of the level that some report carries, worked out from the review tables.
+      const expectedPairs = new Set<string>()
+      for (const r of records) {
+        const codes = [...r.codes.keys()].filter((code) => code.split('.').length === level).sort()
+        for (const [i, a] of codes.entries()) for (const b of codes.slice(i + 1)) expectedPairs.add(`${a}+${b}`)
+      }
+      expect(body.reports).toBe(n)
+      expect(new Set(body.pairs.map((p: { a: string; b: string }) => `${p.a}+${p.b}`))).toEqual(expectedPairs)
+      expect(expectedPairs.size).toBeGreaterThan(level === 1 ? 2 : 3)
+      for (const pair of body.pairs) {
+        expect(pair.count).toBe(both(pair.a, pair.b))
+        expect(pair.countA).toBe(single(pair.a))
+        expect(pair.lift).toBeCloseTo((pair.count * n) / (single(pair.a) * single(pair.b)), 12)
+      }
+      const counts = body.pairs.map((p: { count: number }) => p.count)
+      expect(counts).toEqual([...counts].sort((a, b) => b - a))
     }
-    const counts = body.pairs.map((p: { count: number }) => p.count)
-    expect(counts).toEqual([...counts].sort((a, b) => b - a))
   })
 
   it('audits every analysis read and refuses reviewers', async () => {

@@ -20,7 +20,7 @@ const transform: Transform = (input) => {
   if (!produces || !response || !ok) return output
   const { description, ...json } = ok
   const content = Object.fromEntries(
-    produces.map((type) => [type, { schema: type === 'application/json' ? json : { type: 'string' } }])
+    produces.map((type) => [type, { schema: type === 'application/json' ? json : { type: 'string', description } }])
   )
   return { ...output, schema: { ...output.schema, response: { ...response, 200: { description, content } } } }
 }

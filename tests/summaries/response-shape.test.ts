@@ -49,6 +49,6 @@ describe('R25: the regional API answers only its fixed shape', () => {
     }
     const ok = doc.paths['/api/v1/summaries/quarterly']?.get.responses['200']
     expect(Object.keys(ok?.content ?? {})).toEqual(['application/json', 'text/csv'])
-    expect(ok?.content['text/csv']).toEqual({ schema: { type: 'string' } })
+    expect(ok?.content['text/csv']).toEqual({ schema: { type: 'string', description: expect.stringContaining('text/csv') } })
   })
 })

@@ -83,7 +83,11 @@ export const summarySchema = {
   querystring: ZSummaryQuery,
   produces: ['application/json', 'text/csv'],
   response: {
-    200: ZSummary.describe(`JSON; or text/csv with the header ${CSV_HEADER}`),
+    200: ZSummary.describe(
+      `JSON (the schema below); or, with Accept: text/csv, RFC 4180 lines ending CRLF under the header ${CSV_HEADER}: ` +
+        'one line per cut, row (on_time or late) and category, then a total line per row; count is a multiple of the ' +
+        `rounding base, 0, or ${SUPPRESSED_MARK} for a suppressed count`
+    ),
     400: ZErrorResponse,
     401: ZErrorResponse,
     403: ZErrorResponse,

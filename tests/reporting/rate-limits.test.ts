@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { newReceipt } from '../../src/lib/crypto/secrets.js'
 import { postReport } from '../helpers/reports.js'
 
 describe('rate limits on anonymous routes (R37)', () => {
@@ -39,6 +40,22 @@ describe('rate limits on anonymous routes (R37)', () => {
     }
 
     expect(statuses).toEqual([200, 200, 200, 429])
+  })
+
+  it('limits receipt guessing per address as configured by RATE_LIMIT_RECEIPT_PER_MIN, whatever receipt is tried', async () => {
+    t = await createTestApp({ env: { RATE_LIMIT_RECEIPT_PER_MIN: '3' } })
+    const guess = (remoteAddress: string) =>
+      t?.app.inject({ method: 'GET', url: `/api/v1/receipts/${newReceipt()}`, remoteAddress })
+
+    const statuses = []
+    for (let i = 0; i < 4; i++) statuses.push((await guess('203.0.113.20'))?.statusCode)
+    const refused = await guess('203.0.113.20')
+    const other = await guess('203.0.113.21')
+
+    expect(statuses).toEqual([404, 404, 404, 429])
+    expect(refused?.json()).toMatchObject({ error: 'RATE_LIMITED' })
+    expect(refused?.headers['cache-control']).toBe('no-store')
+    expect(other?.statusCode).toBe(404)
   })
 
   it('limits submissions as configured by RATE_LIMIT_INTAKE_PER_10MIN', async () => {

@@ -2,6 +2,7 @@ import { isIP } from 'node:net'
 import path from 'node:path'
 import { getHeapStatistics } from 'node:v8'
 import { z } from 'zod'
+import { roundToBase } from '../lib/disclosure/published.js'
 
 /**
  * Every setting Candid reads from its environment, parsed once at start-up (src/server.ts, src/cli/*) and passed
@@ -184,6 +185,18 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
         code: 'custom',
         path: ['REDIS_URL'],
         message: 'needs SERVER_SECRET set too: instances share rate-limit keys derived from it'
+      })
+    }
+    // The disclosure library refuses such a pair at every publication (a count just at the threshold would be
+    // published below it), so the server would start and then never publish: refuse it before it starts.
+    const rounded = roundToBase(env.SUPPRESS_BELOW, env.ROUND_TO)
+    if (rounded < env.SUPPRESS_BELOW) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SUPPRESS_BELOW'],
+        message: `${env.SUPPRESS_BELOW} does not go with ROUND_TO=${env.ROUND_TO}: a count of ${env.SUPPRESS_BELOW} ` +
+          `would be published as ${rounded}, below SUPPRESS_BELOW, so every publication would fail; choose a ` +
+          `SUPPRESS_BELOW that ROUND_TO rounds up or leaves as it is (e.g. ${rounded + env.ROUND_TO}), or another ROUND_TO`
       })
     }
   }).safeParse(present)

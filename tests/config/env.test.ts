@@ -69,6 +69,17 @@ describe('loadConfig', () => {
     expect(issues.map((issue) => issue.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT'])
   })
 
+  it('refuses a SUPPRESS_BELOW that ROUND_TO would round below itself, naming both, and accepts one it does not', () => {
+    // 12 to the nearest 5 is 10: a count of 12 would be published as 10, and every publication would throw.
+    const issues = issuesOf({ SUPPRESS_BELOW: '12', ROUND_TO: '5' })
+
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatch(/^SUPPRESS_BELOW: .*ROUND_TO=5.*published as 10/)
+    expect(issuesOf({ SUPPRESS_BELOW: '20', ROUND_TO: '50' })[0]).toMatch(/^SUPPRESS_BELOW: .*ROUND_TO=50.*published as 0/)
+    expect(loadConfig({ SUPPRESS_BELOW: '13', ROUND_TO: '5' }).publication).toMatchObject({ threshold: 13, base: 5 })
+    expect(loadConfig({ SUPPRESS_BELOW: '20', ROUND_TO: '10' }).publication).toMatchObject({ threshold: 20, base: 10 })
+  })
+
   it('accepts named proxies only, as addresses or CIDR ranges', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 172.16.0.0/12' }).trustProxy).toEqual(['10.0.0.1', '172.16.0.0/12'])
   })

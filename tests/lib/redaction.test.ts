@@ -25,6 +25,32 @@ const nhsNumber = fc
   )
 
 const letter = (set: string) => fc.constantFrom(...set.split(''))
+
+// Ten digits in NHS form that fail modulus 11: not an NHS number, but still a reference to remove (R6, R10).
+const failedNhsNumber = fc
+  .array(fc.integer({ min: 0, max: 9 }), { minLength: 10, maxLength: 10 })
+  .map((digits) => digits.join(''))
+  .filter((digits) => !isValidNhsNumber(digits))
+  .chain((digits) => fc.constantFrom(digits, `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`))
+
+// National Insurance numbers as HMRC allocates them (R7): first letter not D F I Q U V, second not D F I O Q U V,
+// never the prefixes BG GB KN NK NT TN ZZ; six digits; suffix A–D; spaced or not, in either case.
+const UNALLOCATED = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ'])
+const ninoParts = fc.record({
+  prefix: fc
+    .tuple(letter('ABCEGHJKLMNOPRSTWXYZ'), letter('ABCEGHJKLMNPRSTWXYZ'))
+    .map(([a, b]) => a + b)
+    .filter((prefix) => !UNALLOCATED.has(prefix)),
+  digits: fc.integer({ min: 0, max: 999_999 }).map((n) => String(n).padStart(6, '0')),
+  suffix: letter('ABCD'),
+  spaced: fc.boolean(),
+  lower: fc.boolean()
+})
+type NinoParts = { prefix: string; digits: string; suffix: string; spaced: boolean; lower: boolean }
+const formatNino = ({ prefix, digits, suffix, spaced, lower }: NinoParts) => {
+  const value = spaced ? `${prefix} ${digits.slice(0, 2)} ${digits.slice(2, 4)} ${digits.slice(4)} ${suffix}` : `${prefix}${digits}${suffix}`
+  return lower ? value.toLowerCase() : value
+}
 const postcode = fc
   .tuple(
     fc.oneof(
@@ -87,6 +113,43 @@ describe('redaction: structured identifiers are always removed (properties)', ()
         const { redacted } = redact(embed(before, value, after))
         expect(redacted).not.toContain(value)
         expect(digitsOf(redacted)).not.toContain(digitsOf(value).slice(-7))
+      }),
+      RUNS
+    )
+  })
+
+  it('a National Insurance number, spaced or not, in either case, anywhere in random text, typed as one', () => {
+    fc.assert(
+      fc.property(context, ninoParts, context, (before, parts, after) => {
+        const value = formatNino(parts)
+        const { redacted, findings } = redact(embed(before, value, after))
+        expect(redacted).not.toContain(value)
+        expect(digitsOf(redacted)).not.toContain(parts.digits)
+        expect(findings.map((finding) => finding.type)).toContain('NI_NUMBER')
+      }),
+      RUNS
+    )
+  })
+
+  it('an unallocated NI prefix (BG, GB, KN, NK, NT, TN, ZZ) is not called an NI number, but is still removed', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...UNALLOCATED), ninoParts, (prefix, parts) => {
+        const value = formatNino({ ...parts, prefix })
+        const { redacted, findings } = redact(`the letter quoted ${value} twice`)
+        expect(findings.map((finding) => finding.type)).not.toContain('NI_NUMBER')
+        expect(digitsOf(redacted)).not.toContain(parts.digits)
+      }),
+      RUNS
+    )
+  })
+
+  it('ten digits in NHS form that fail modulus 11 are flagged as a reference, not let through', () => {
+    fc.assert(
+      fc.property(context, failedNhsNumber, context, (before, value, after) => {
+        const { redacted, findings } = redact(embed(before, value, after))
+        expect(digitsOf(redacted)).not.toContain(digitsOf(value))
+        expect(findings.map((finding) => finding.type)).toContain('CASE_REF')
+        expect(findings.map((finding) => finding.type)).not.toContain('NHS_NUMBER')
       }),
       RUNS
     )

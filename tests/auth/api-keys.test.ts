@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/env.js'
 import { deriveKey, KDF_CONTEXTS } from '../../src/lib/crypto/secrets.js'
@@ -8,6 +8,7 @@ import {
   type ApiKeysService,
   createApiKeysService,
   expiryDate,
+  generateApiKey,
   hashApiKey
 } from '../../src/modules/api-keys/api-keys.service.js'
 import { API_KEY_IN_QUERY, API_KEY_REFUSED, hasCredentialInQuery } from '../../src/plugins/api-keys.js'
@@ -76,6 +77,7 @@ describe('API keys (R26)', () => {
     // Made two days ago for one day: refused since yesterday.
     const expired = await newKey('london', serviceAt(new Date(Date.now() - 2 * DAY_MS)), 1)
     const unknown = `cnd_${Buffer.alloc(32, 7).toString('base64url')}`
+    const unknownNew = `${key.slice(0, 12)}_${Buffer.alloc(32, 7).toString('base64url')}`
 
     const answers = [
       await probe(),
@@ -90,6 +92,7 @@ describe('API keys (R26)', () => {
       await probe(bearer(`${key} ${key}`)),
       await probe(bearer(key.replace('cnd_', 'CND_'))),
       await probe(bearer(unknown)),
+      await probe(bearer(unknownNew)),
       await probe(bearer(revoked)),
       await probe(bearer(expired))
     ]
@@ -100,6 +103,51 @@ describe('API keys (R26)', () => {
       expect(res.json()).toMatchObject({ error: 'UNAUTHORIZED', message: API_KEY_REFUSED })
     }
     expect((await probe(bearer(key))).statusCode).toBe(200)
+  })
+
+  it('makes keys of a 12-character prefix and 32 more random bytes, none of them shown by the prefix', async () => {
+    const keys = [await newKey(), ...Array.from({ length: 50 }, () => generateApiKey().key)]
+    const listed = new Set((await apiKeys.list()).map((key) => key.prefix))
+
+    for (const key of keys) {
+      // cnd_, the prefix's own 8 characters (6 random bytes), _, then the secret: 43 characters, 32 whole bytes.
+      expect(key).toMatch(/^cnd_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{43}$/)
+      const [prefix, secret] = [key.slice(0, 12), key.slice(13)]
+      expect(Buffer.from(secret, 'base64url')).toHaveLength(32)
+      expect(Buffer.from(secret, 'base64url').toString('base64url')).toBe(secret)
+      // The prefix is drawn apart: its characters are not the start of the secret, as they were in the old format.
+      expect(secret.startsWith(prefix.slice(4))).toBe(false)
+    }
+    expect(listed.has(keys[0]!.slice(0, 12))).toBe(true)
+    // Prefixes and secrets are each drawn afresh.
+    expect(new Set(keys.map((key) => key.slice(0, 12))).size).toBe(keys.length)
+    expect(new Set(keys.map((key) => key.slice(13))).size).toBe(keys.length)
+  })
+
+  it('still admits, lists and revokes a key in the earlier format (cnd_ and 32 bytes, its first 12 the prefix)', async () => {
+    // As the earlier code made them: already in databases, valid until they expire.
+    const legacy = `cnd_${randomBytes(32).toString('base64url')}`
+    const prefix = legacy.slice(0, 12)
+    made.push(legacy)
+    await createApiKeysRepository(t.app.db.prisma).create({
+      id: randomUUID(),
+      prefix,
+      keyHash: hashApiKey(pepper, legacy),
+      label: 'legacy',
+      regions: ['london'],
+      createdOn: new Date(Date.now() - DAY_MS),
+      expiresOn: new Date(Date.now() + 30 * DAY_MS)
+    })
+
+    const admitted = await probe(bearer(legacy))
+    const listed = (await apiKeys.list()).find((key) => key.prefix === prefix)
+    await apiKeys.revoke(prefix)
+    const afterRevoke = await probe(bearer(legacy))
+
+    expect(admitted.statusCode).toBe(200)
+    expect(admitted.json().apiKey).toEqual({ id: expect.any(String), prefix, regions: ['london'] })
+    expect(listed).toMatchObject({ label: 'legacy', regions: ['london'], revokedOn: null })
+    expect(afterRevoke.statusCode).toBe(401)
   })
 
   it('keeps each key to one region: a second region is refused, in the service as in the CLI', async () => {
@@ -252,7 +300,7 @@ describe('API keys (R26)', () => {
 
   it('stores only the HMAC-SHA-256 of each key under the pepper, a subkey of the server secret', async () => {
     const key = await newKey()
-    const random = Buffer.from(key.slice(4), 'base64url')
+    const random = Buffer.from(key.slice(13), 'base64url')
     const sha256 = createHash('sha256').update(key).digest()
     const hmac = createHmac('sha256', pepper).update(key).digest()
     const sodium = await loadSodium()
@@ -271,7 +319,7 @@ describe('API keys (R26)', () => {
     expect(Buffer.from(pepper).equals(Buffer.from(t.app.keys.get().loginThrottleKey))).toBe(false)
     expect(raw.includes(hmac) || raw.includes(Buffer.from(hmac.toString('hex')))).toBe(true)
     for (const secret of made) {
-      const secretBytes = Buffer.from(secret.slice(4), 'base64url')
+      const secretBytes = Buffer.from(secret.slice(13), 'base64url')
       expect(rows).not.toContain(secret)
       expect(rows).not.toContain(secret.slice(12))
       expect(rows).not.toContain(secretBytes.toString('hex'))

@@ -5,11 +5,16 @@ import { AppError } from '../../lib/errors.js'
 import type { ApiKeysRepository } from './api-keys.repository.js'
 
 /**
- * API keys for machine clients (R26): `cnd_` and 32 random bytes as base64url, shown once when made and stored
- * only as an HMAC-SHA-256 under the pepper. The first 12 characters are the key's prefix, stored in the clear to
- * name it in listings and revocations; the other 35 characters (208 random bits) stay secret. Each key is for one
- * configured region and expires at most 12 months after it is made. Used by the admin CLI and by
- * src/plugins/api-keys.ts.
+ * API keys for machine clients (R26), shown once when made and stored only as an HMAC-SHA-256 under the pepper.
+ * A key is `cnd_`, an 8-character prefix, `_` and 32 random bytes as base64url (56 characters). The prefix is its
+ * own 6 random bytes, stored in the clear to name the key in listings and revocations; it is drawn apart from the
+ * secret part so that what listings, logs of revocations and screenshots show takes nothing from the 256 secret
+ * bits R26 asks for. Each key is for one configured region and expires at most 12 months after it is made. Used by
+ * the admin CLI and by src/plugins/api-keys.ts.
+ *
+ * Keys made before that format are `cnd_` and 32 random bytes (47 characters), their first 12 characters being
+ * the prefix, so 48 of their bits are public. They are in databases already and are still accepted (verify looks
+ * every key up by the HMAC of its whole text, whatever its format) until they expire, at most 12 months on.
  *
  * The pepper is the server secret's `apiKey` subkey (src/lib/crypto/secrets.ts): the app's key ring holds it as
  * `apiKeyPepper`, the CLI derives it the same way. It is passed to each call that hashes a key rather than to the
@@ -17,10 +22,15 @@ import type { ApiKeysRepository } from './api-keys.repository.js'
  */
 
 const KEY_PREFIX = 'cnd_'
-const RANDOM_BYTES = 32
+/** The secret part: 256 bits (R26), none of them shown in the prefix. */
+const SECRET_BYTES = 32
+/** The prefix's own random part: 48 bits, 8 base64url characters, enough to tell keys apart (a clash is retried). */
+const PREFIX_BYTES = 6
 export const PREFIX_LENGTH = 12
-/** `cnd_` and 43 base64url characters (32 bytes, unpadded). */
-const KEY_PATTERN = /^cnd_[A-Za-z0-9_-]{43}$/
+/** `cnd_`, the 8-character prefix, `_`, then 43 base64url characters (32 bytes, unpadded). */
+const KEY_PATTERN = /^cnd_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{43}$/
+/** The earlier format, still accepted: `cnd_` and 43 base64url characters, the prefix being its first 12. */
+const LEGACY_KEY_PATTERN = /^cnd_[A-Za-z0-9_-]{43}$/
 const PREFIX_PATTERN = /^cnd_[A-Za-z0-9_-]{8}$/
 const LABEL_MAX = 200
 // A tab or line break in a label would break the tab-separated listing scripts read.
@@ -61,8 +71,9 @@ export type ApiKeysServiceDeps = {
 
 /**
  * HMAC-SHA-256 under the pepper (R26; ASVS 5.0 6.5.2 allows a fast hash for a secret of at least 112 bits). Not a
- * password hash: the key is 256 random bits (208 beyond its stored prefix), so nothing can be guessed, and a fast,
- * deterministic hash lets any instance find the key in one indexed look-up. Keyed rather than plain so that a copy
+ * password hash: the key's secret part is 256 random bits (208 beyond the stored prefix in a legacy key), so nothing
+ * can be guessed, and a fast, deterministic hash lets any instance find the key in one indexed look-up. It covers
+ * the whole key, prefix included, so one look-up serves both formats. Keyed rather than plain so that a copy
  * of the database, without the server secret, cannot confirm a key that leaked elsewhere (a log, a screenshot) nor
  * tell which client it belongs to.
  */
@@ -74,7 +85,16 @@ export const hashApiKey = (pepper: Uint8Array, key: string): Uint8Array => {
   return new Uint8Array(createHmac('sha256', pepper).update(key).digest())
 }
 
-export const isApiKeyShaped = (value: string): boolean => KEY_PATTERN.test(value)
+/** Whether `value` has the shape of a key, in the current format or the legacy one. */
+export const isApiKeyShaped = (value: string): boolean => KEY_PATTERN.test(value) || LEGACY_KEY_PATTERN.test(value)
+
+const base64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url')
+
+/** A new key and its prefix: the prefix from its own random bytes, the secret part from 32 more. */
+export const generateApiKey = (): { key: string; prefix: string } => {
+  const prefix = KEY_PREFIX + base64url(randomBytes(PREFIX_BYTES))
+  return { key: `${prefix}_${base64url(randomBytes(SECRET_BYTES))}`, prefix }
+}
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === 'P2002'
 
@@ -153,8 +173,7 @@ export const createApiKeysService = ({
     const expiresOn = expiryDate(today, days)
     // The prefix carries 48 random bits: a clash is unlikely but would hit its unique index, so draw again.
     for (let attempt = 1; ; attempt += 1) {
-      const key = KEY_PREFIX + Buffer.from(randomBytes(RANDOM_BYTES)).toString('base64url')
-      const prefix = key.slice(0, PREFIX_LENGTH)
+      const { key, prefix } = generateApiKey()
       try {
         await repository.create({
           id: randomUUID(),

@@ -79,6 +79,9 @@ describe('reviewers: queue, unsealed reads, status', () => {
     const events = await t.app.db.prisma.auditEvent.findMany({ where: { reportId: id } })
     expect(events).toEqual([expect.objectContaining({ action: 'report.read', reportId: id })])
     expect(JSON.stringify(events)).not.toContain('strategy meeting')
+    const logged = t.logs.records().filter((entry) => entry.event === 'report-unsealed')
+    expect(logged).toEqual([expect.objectContaining({ report: id, user: expect.any(String) })])
+    expect(JSON.stringify(logged)).not.toContain('strategy meeting')
   })
 
   it('refuses to unseal for a session without the team key, and answers unknown and malformed ids', async () => {

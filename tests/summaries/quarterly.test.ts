@@ -104,6 +104,13 @@ describe('quarterly learning summaries', () => {
     expect(body).toMatchObject({ quarter: '2026-Q3', region: 'north-east', status: 'published', taxonomyVersion: 1 })
     // True counts: 23 on time, 2 late → published 25 and <10 (tabled apart, never added together).
     expect(body.reports).toEqual({ onTime: roundToBase(23, 5), late: '<10' })
+    expect(body.disclosure).toMatchObject({ suppressedBelow: 10, roundedTo: 5, marker: '<10' })
+    // R29 per row: the 2 late reports are too few for a row, so every late value, zeros and totals too, is the
+    // marker; shown as 0 beside one '<10' they would give the two reports' coded profile away.
+    for (const table of body.tables as { cut: string; rows: { row: string; values: unknown[]; total: unknown }[] }[]) {
+      const lateRow = table.rows.find((row) => row.row === 'late')
+      expect(new Set([...(lateRow?.values ?? []), lateRow?.total]), table.cut).toEqual(new Set(['<10']))
+    }
     const values = body.tables.flatMap((table: { rows: { values: unknown[]; total: unknown }[] }) =>
       table.rows.flatMap((row) => [...row.values, row.total])
     )
@@ -126,6 +133,7 @@ describe('quarterly learning summaries', () => {
     expect(onTime.values[groups.categories.indexOf('PA.SL')]).toBe(roundToBase(11, 5))
     const late = groups.rows.find((row: { row: string }) => row.row === 'late')
     expect(late.values[groups.categories.indexOf('TE.IT')]).toBe('<10')
+    expect(late.values[groups.categories.indexOf('TC.HO')]).toBe('<10')
     // Top themes from the published table; shares only over 23+ reports, as published count / published total.
     expect(body.topThemes.map((theme: { code: string }) => theme.code)).toEqual(['TC.HO', 'OR.RE', 'PA.SL'])
     expect(body.topThemes[0]).toMatchObject({ code: 'TC.HO', count: 15, share: 15 / 25 })
@@ -157,6 +165,9 @@ describe('quarterly learning summaries', () => {
     expect(lines).toContain('2026-Q3,north-east,group,on_time,TC.HO,15')
     expect(lines).toContain('2026-Q3,north-east,event_class,late,total,<10')
     for (const line of lines.slice(1)) expect(line.split(',')).toHaveLength(6)
+    const lateLines = lines.filter((line) => line.split(',')[3] === 'late')
+    expect(lateLines.length).toBeGreaterThan(5)
+    expect(lateLines.filter((line) => !line.endsWith(',<10'))).toEqual([])
     const again = await pull('quarter=2026-Q3&region=north-east', northEastKey, 'text/csv')
     expect(again.body).toBe(csv.body)
     const domain = await pull('quarter=2026-Q3&region=north-east&cut=domain', northEastKey, 'text/csv')
@@ -164,6 +175,28 @@ describe('quarterly learning summaries', () => {
     expect(domainLines.slice(1).every((line) => line.split(',')[2] === 'domain')).toBe(true)
     expect(domainLines.length).toBe(1 + 2 * 8)
     expect((await pull('quarter=2026-Q3&region=north-east', northEastKey, 'application/xml')).statusCode).toBe(406)
+  })
+
+  it('negotiates the format by q-values and wildcards; 406 when neither JSON nor CSV is acceptable', async () => {
+    const formatOf = async (accept: string) => {
+      const res = await pull('quarter=2026-Q3&region=north-east', northEastKey, accept)
+      return res.statusCode === 200 ? String(res.headers['content-type']).split(';')[0] : res.statusCode
+    }
+    const cases: [string, string | number][] = [
+      ['text/csv;q=0, application/json', 'application/json'],
+      ['text/csv;q=0.5, application/json;q=0.9', 'application/json'],
+      ['application/json;q=0.2, text/csv;q=0.8', 'text/csv'],
+      ['application/json;q=0, */*', 'text/csv'],
+      ['text/csv;q=0, */*', 'application/json'],
+      ['text/*', 'text/csv'],
+      ['text/csv; charset=utf-8', 'text/csv'],
+      ['*/*', 'application/json'],
+      ['application/*', 'application/json'],
+      ['*/*;q=0', 406],
+      ['text/csv;q=0, application/json;q=0', 406],
+      ['text/html, application/xml;q=0.9', 406]
+    ]
+    for (const [accept, expected] of cases) expect(await formatOf(accept), accept).toBe(expected)
   })
 
   it('counts late reports once, in the next publication, and publishes quarters only in order', async () => {

@@ -1,21 +1,34 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import Negotiator from 'negotiator'
 import { AppError } from '../../lib/errors.js'
 import type { RequestApiKey } from '../../plugins/api-keys.js'
-import { summarySchema, type TSummary } from './summaries.schemas.js'
+import { type Disclosure, summarySchema, type TSummary } from './summaries.schemas.js'
 import type { SummariesService } from './summaries.service.js'
 
-/** JSON unless the client asks for CSV (and accepts nothing it cannot get). */
+const JSON_TYPE = 'application/json; charset=utf-8'
+const CSV_TYPE = 'text/csv; charset=utf-8'
+/** In order of our preference: JSON wins where the client likes both equally (any type, say). */
+const OFFERED = [JSON_TYPE, CSV_TYPE] as const
+
+/**
+ * The format the client prefers by RFC 9110 negotiation (q-values, wildcards, the most specific range deciding, so
+ * text/csv with q=0 beside any type refuses CSV), or 406 when it accepts neither. No Accept header (or an empty
+ * one, which some clients send for "anything") gets JSON.
+ */
 const formatFor = (accept: string | undefined): 'json' | 'csv' => {
-  if (!accept) return 'json'
-  const types = accept.split(',').map((part) => part.split(';')[0]?.trim().toLowerCase())
-  if (types.includes('text/csv')) return 'csv'
-  if (types.some((type) => type === 'application/json' || type === '*/*' || type === 'application/*')) return 'json'
+  if (!accept?.trim()) return 'json'
+  const chosen = new Negotiator({ headers: { accept } }).mediaType(OFFERED)
+  if (chosen === JSON_TYPE) return 'json'
+  if (chosen === CSV_TYPE) return 'csv'
   throw new AppError('NOT_ACCEPTABLE', 'This summary is served as application/json or text/csv.')
 }
 
 /** Regional groups' API: published quarterly summaries, by API key only. */
-export const summariesRoutes: FastifyPluginAsyncZod<{ service: SummariesService }> = async (app, { service }) => {
-  app.get('/quarterly', { schema: summarySchema, onRequest: app.requireApiKey }, async (request, reply) => {
+export const summariesRoutes: FastifyPluginAsyncZod<{ service: SummariesService; disclosure: Disclosure }> = async (
+  app,
+  { service, disclosure }
+) => {
+  app.get('/quarterly', { schema: summarySchema(disclosure), onRequest: app.requireApiKey }, async (request, reply) => {
     const format = formatFor(request.headers.accept)
     const key = request.apiKey as RequestApiKey
     const body = await service.read(key.regions, request.query, format)
@@ -24,7 +37,7 @@ export const summariesRoutes: FastifyPluginAsyncZod<{ service: SummariesService 
     reply
       .header('Cache-Control', 'no-store')
       .header('Vary', 'Accept, Authorization')
-      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+      .type(format === 'csv' ? CSV_TYPE : JSON_TYPE)
     return reply.send(body as unknown as TSummary)
   })
 }

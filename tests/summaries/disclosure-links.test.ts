@@ -14,7 +14,7 @@ import {
 } from '../../src/lib/disclosure/index.js'
 import { DETECTIONS, EVENT_CLASSES, SETTINGS } from '../../src/modules/reports/reports.schemas.js'
 import type { CutCount } from '../../src/modules/summaries/publication.repository.js'
-import { SUPPRESSED_MARK, type TSummary } from '../../src/modules/summaries/summaries.schemas.js'
+import { suppressedMark, type TSummary } from '../../src/modules/summaries/summaries.schemas.js'
 import { type SummaryInput, buildSummary } from '../../src/modules/summaries/summary.builder.js'
 
 // A built summary, audited as an attacker holding it would (R28): for each of its rows (on-time and late reports,
@@ -59,7 +59,7 @@ const countsOf = (reports: readonly Report[]): CutCount[] => {
   return [...tally.values()]
 }
 
-const inputOf = (reports: readonly Report[]): SummaryInput => ({
+const inputOf = (reports: readonly Report[], threshold = THRESHOLD, base = 5): SummaryInput => ({
   quarter: '2026-Q3',
   region: 'north-east',
   taxonomyVersion: 1,
@@ -67,8 +67,8 @@ const inputOf = (reports: readonly Report[]): SummaryInput => ({
   learningPoints: [],
   categories: { event_class: EVENT_CLASSES, detection: DETECTIONS, setting: SETTINGS, domain: DOMAINS, group: GROUPS },
   labels: new Map(),
-  threshold: THRESHOLD,
-  base: 5
+  threshold,
+  base
 })
 
 /** The true on-time counts of one cut, as a one-row table (what the builder protects). */
@@ -89,8 +89,11 @@ const tableAt = (summary: TSummary, cut: string, row: 'on_time' | 'late'): Publi
   const table = summary.tables.find((candidate) => candidate.cut === cut)
   const found = table?.rows.find((candidate) => candidate.row === row)
   if (table === undefined || found === undefined) throw new Error(`no ${cut} ${row} in the summary`)
-  const value = (shown: number | typeof SUPPRESSED_MARK): PublishedCount =>
-    shown === SUPPRESSED_MARK ? SUPPRESSED : shown
+  const value = (shown: number | string): PublishedCount => {
+    if (typeof shown === 'number') return shown
+    if (shown !== suppressedMark(THRESHOLD)) throw new Error(`unexpected ${shown}`)
+    return SUPPRESSED
+  }
   const cells = found.values.map(value)
   const total = value(found.total)
   return {
@@ -198,11 +201,76 @@ describe('a built summary holds under the joint audit of its tables and their li
               throw new Error(`published ${value}`)
             }
           }
+          // R29 per row: a row of 1..9 reports shows nothing, not even where its zeros are.
+          const n = reports.filter((one) => one.onTime === (row === 'on_time')).length
+          const shows = (table: PublishedTable) =>
+            [...table.cells.flat(), table.grandTotal].some((v) => v !== SUPPRESSED)
+          if (n > 0 && n < THRESHOLD && tables.some(shows)) {
+            throw new Error(`${row} of ${n} reports shows a value`)
+          }
           const narrow = narrowIn(audit(tables))
           if (narrow.length > 0) throw new Error(`${row}: ${JSON.stringify({ narrow, reports: reports.length })}`)
         }
       }),
       { numRuns: 200, seed: SEED }
     )
+  })
+})
+
+describe('a row (on time or late) of fewer reports than the threshold shows nothing (R29)', () => {
+  const common = { eventClass: 'incident', detection: 'self', setting: 'front_door' } as const
+  const valuesOf = (summary: TSummary, row: 'on_time' | 'late') =>
+    summary.tables.flatMap((table) =>
+      table.rows.filter((one) => one.row === row).flatMap((one) => [...one.values, one.total]))
+
+  it('30 reports on time and 1 late: the late row is the marker in every cell of every cut, zeros included', () => {
+    const late: Report = { ...common, onTime: false, eventClass: 'near_miss', detection: 'colleague', groups: ['SU.PL'] }
+    const summary = built([...reportsLike(30, { ...common, groups: ['TC.HO'] }), late])
+    expect(summary.status).toBe('published')
+    expect(summary.reports).toEqual({ onTime: 30, late: '<10' })
+    const lateValues = valuesOf(summary, 'late')
+    // 5 cuts: every category and the total of each.
+    expect(lateValues).toHaveLength(summary.tables.reduce((sum, table) => sum + table.categories.length + 1, 0))
+    expect(new Set(lateValues)).toEqual(new Set(['<10']))
+    // The on-time row is published as usual, its zeros as 0.
+    expect(valuesOf(summary, 'on_time')).toContain(0)
+    expect(valuesOf(summary, 'on_time')).toContain(30)
+    // The CSV says the same: every late line ends in the marker.
+    const csv = buildSummary(inputOf([...reportsLike(30, { ...common, groups: ['TC.HO'] }), late])).csv
+    const lateLines = csv.trimEnd().split('\r\n').filter((line) => line.split(',')[3] === 'late')
+    expect(lateLines.length).toBe(lateValues.length)
+    expect(lateLines.every((line) => line.endsWith(',<10'))).toBe(true)
+  })
+
+  it('3 on time and 20 late: the on-time row is hidden, so there are no top themes either', () => {
+    const summary = built([
+      ...reportsLike(3, { ...common, groups: ['PA.SL'] }),
+      ...reportsLike(20, { ...common, groups: ['TC.HO'] }, false)
+    ])
+    expect(new Set(valuesOf(summary, 'on_time'))).toEqual(new Set(['<10']))
+    expect(valuesOf(summary, 'late')).toContain(20)
+    expect(summary.topThemes).toEqual([])
+  })
+
+  it('names the configured threshold and base in the marker, the note and the CSV', () => {
+    // 25 on time (PA.SL 14, TC.HO 11): 11 and 14 are below 20; 5 late.
+    const reports = [
+      ...reportsLike(14, { ...common, groups: ['PA.SL'] }),
+      ...reportsLike(11, { ...common, groups: ['TC.HO'] }),
+      ...reportsLike(5, { ...common, groups: ['OR.RE'] }, false)
+    ]
+    const { json, csv } = buildSummary(inputOf(reports, 20, 10))
+    const summary = JSON.parse(json) as TSummary
+    expect(summary.disclosure).toMatchObject({ suppressedBelow: 20, roundedTo: 10, marker: '<20' })
+    expect(summary.disclosure.note).toContain('Counts from 1 to 19 are shown as <20')
+    expect(summary.disclosure.note).toContain('rounded to the nearest 10')
+    expect(summary.reports).toEqual({ onTime: 30, late: '<20' })
+    const strings = summary.tables.flatMap((table) => table.rows.flatMap((row) => [...row.values, row.total]))
+      .filter((value) => typeof value === 'string')
+    expect(strings.length).toBeGreaterThan(0)
+    expect(new Set(strings)).toEqual(new Set(['<20']))
+    expect(json).not.toContain('<10')
+    expect(csv).toContain(',<20\r\n')
+    expect(csv).not.toContain('<10')
   })
 })

@@ -29,7 +29,11 @@ export const summariesModule = fp<{ config: Config }>(
       base: config.publication.base
     })
     app.decorate('summaries', service)
-    await app.register(summariesRoutes, { prefix: '/api/v1/summaries', service })
+    await app.register(summariesRoutes, {
+      prefix: '/api/v1/summaries',
+      service,
+      disclosure: { threshold: config.publication.threshold, base: config.publication.base }
+    })
     if (config.publication.checkMinutes > 0) {
       const publishDue = async () => ((await service.publishDue()) ? 1 : 0)
       const stop = scheduleSweeps(publishDue, app.log, {

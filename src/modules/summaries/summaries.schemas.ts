@@ -1,10 +1,16 @@
 import { z } from 'zod'
 import { ZErrorResponse } from '../../lib/http-schemas.js'
 
-/** How a suppressed count (1 to threshold − 1, or hidden to protect one) is shown, in JSON and CSV alike (R27). */
-export const SUPPRESSED_MARK = '<10'
+/**
+ * How a suppressed count (1 to threshold − 1, or hidden to protect one) is shown, in JSON and CSV alike (R27): it
+ * names the configured threshold, so "<10" is never shown over a publication that hides counts up to 19.
+ */
+export const suppressedMark = (threshold: number): string => `<${threshold}`
 
-const ZValue = z.union([z.number().int().nonnegative(), z.literal(SUPPRESSED_MARK)])
+const ZMark = z.string().regex(/^<\d+$/)
+const ZValue = z.union([z.number().int().nonnegative(), ZMark])
+
+export type Disclosure = { threshold: number; base: number }
 
 export const CUTS = ['event_class', 'detection', 'setting', 'domain', 'group'] as const
 export const ROWS = ['on_time', 'late'] as const
@@ -18,12 +24,14 @@ export const ZSummary = z
     quarter: z.string(),
     region: z.string(),
     taxonomyVersion: z.number().int(),
-    status: z.enum(['published', 'withheld']).describe('withheld: fewer than 10 reports, so no table at all (R29)'),
+    status: z
+      .enum(['published', 'withheld'])
+      .describe('withheld: fewer reports (on time and late) than suppressedBelow, so no table at all (R29)'),
     disclosure: z
       .object({
         suppressedBelow: z.number().int(),
         roundedTo: z.number().int(),
-        marker: z.literal(SUPPRESSED_MARK),
+        marker: ZMark.describe('how a suppressed count is shown: < then suppressedBelow, e.g. <10'),
         note: z.string()
       })
       .strict(),
@@ -37,7 +45,9 @@ export const ZSummary = z
           rows: z.array(
             z
               .object({
-                row: z.enum(ROWS),
+                row: z
+                  .enum(ROWS)
+                  .describe('a row of fewer reports than suppressedBelow shows every value and its total as the marker'),
                 values: z.array(ZValue).describe('one per category, in order'),
                 total: ZValue
               })
@@ -72,21 +82,25 @@ export type TSummaryQuery = z.infer<typeof ZSummaryQuery>
 
 export const CSV_HEADER = 'quarter,region,cut,row,category,count'
 
-export const summarySchema = {
+/** The route's schema; its words name the configured threshold and base, as the published bytes do. */
+export const summarySchema = ({ threshold, base }: Disclosure) => ({
   tags: ['summaries'],
   summary: 'A published quarterly learning summary for one region, disclosure-controlled and frozen.',
   description:
-    'Authorization: Bearer <API key>; the key sees only its regions. JSON by default; with Accept: text/csv, a tidy ' +
-    `table (${CSV_HEADER}), all cuts or the one named by cut. Only published quarters exist (404 otherwise), and ` +
-    'every pull of one returns the same bytes.',
+    'Authorization: Bearer <API key>; the key sees only its regions. JSON by default; CSV when the Accept header ' +
+    `prefers text/csv (q-values are honoured), a tidy table (${CSV_HEADER}), all cuts or the one named by cut; 406 ` +
+    'when it accepts neither. Only published quarters exist (404 otherwise), and every pull of one returns the same ' +
+    `bytes. Counts from 1 to ${threshold - 1} are shown as ${suppressedMark(threshold)} and the rest rounded to the ` +
+    `nearest ${base}; a row (on_time or late) of fewer than ${threshold} reports shows every value and its total as ` +
+    `${suppressedMark(threshold)}, and a region with fewer than ${threshold} reports in all is withheld (no tables).`,
   security: [{ apiKey: [] }],
   querystring: ZSummaryQuery,
   produces: ['application/json', 'text/csv'],
   response: {
     200: ZSummary.describe(
       `JSON (the schema below); or, with Accept: text/csv, RFC 4180 lines ending CRLF under the header ${CSV_HEADER}: ` +
-        'one line per cut, row (on_time or late) and category, then a total line per row; count is a multiple of the ' +
-        `rounding base, 0, or ${SUPPRESSED_MARK} for a suppressed count`
+        'one line per cut, row (on_time or late) and category, then a total line per row; count is a multiple of ' +
+        `${base}, 0, or ${suppressedMark(threshold)} for a suppressed count`
     ),
     400: ZErrorResponse,
     401: ZErrorResponse,
@@ -95,4 +109,4 @@ export const summarySchema = {
     406: ZErrorResponse,
     429: ZErrorResponse
   }
-}
+})

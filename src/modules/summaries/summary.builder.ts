@@ -10,7 +10,7 @@ import {
   TOTAL
 } from '../../lib/disclosure/index.js'
 import type { CutCount } from './publication.repository.js'
-import { CSV_HEADER, type CUTS, type ROWS, SUPPRESSED_MARK, type TSummary, ZSummary } from './summaries.schemas.js'
+import { CSV_HEADER, type CUTS, type ROWS, suppressedMark, type TSummary, ZSummary } from './summaries.schemas.js'
 
 export type SummaryInput = {
   quarter: string
@@ -28,15 +28,17 @@ export type SummaryInput = {
 
 const TOP_THEMES = 5
 
-const NOTE =
-  'Counts from 1 to 9 are shown as <10, and other counts are rounded to the nearest 5; more cells are hidden where ' +
-  'a hidden one could otherwise be worked out from totals or from another table. Totals are rounded from the true ' +
-  'figures, so cells may not add up to them. Late reports are those about an earlier quarter that arrived after ' +
-  "that quarter's publication; they are tabled apart and never added to the on-time figures. Domain and group tables count reports with at least one code in the category, so a " +
-  'report can count in several columns and their totals count mentions.'
-
-const show = (value: PublishedCount): number | typeof SUPPRESSED_MARK =>
-  value === SUPPRESSED ? SUPPRESSED_MARK : value
+const noteFor = ({ threshold, base }: { threshold: number; base: number }) => {
+  const mark = suppressedMark(threshold)
+  return `Counts from 1 to ${threshold - 1} are shown as ${mark}, and other counts are rounded to the nearest ${base}; ` +
+    'more cells are hidden where a hidden one could otherwise be worked out from totals or from another table. On-time ' +
+    `and late reports are each a row of every table: a row of fewer than ${threshold} reports shows every count and ` +
+    `its total as ${mark}, so nothing is shown of how those reports fall. Totals are rounded from the true figures, ` +
+    'so cells may not add up to them. Late reports are those about an earlier quarter that arrived after that ' +
+    "quarter's publication; they are tabled apart and never added to the on-time figures. Domain and group tables " +
+    'count reports with at least one code in the category, so a report can count in several columns and their ' +
+    'totals count mentions.'
+}
 
 /** One row of counts (on-time or late reports) of one cut, one column per category. */
 const tableOf = (input: SummaryInput, cut: (typeof CUTS)[number], onTime: boolean): CountTable => {
@@ -51,17 +53,31 @@ const tableOf = (input: SummaryInput, cut: (typeof CUTS)[number], onTime: boolea
   return { rowLabels: [onTime ? 'on_time' : 'late'], columnLabels: [...categories], counts: [counts] }
 }
 
-const rowOf = (row: (typeof ROWS)[number], table: PublishedTable) => ({
-  row,
-  values: (table.cells[0] ?? []).map(show),
-  total: show(table.grandTotal)
-})
+const show = (value: PublishedCount, mark: string): number | string => (value === SUPPRESSED ? mark : value)
 
-const published = (cut: (typeof CUTS)[number], onTime: PublishedTable, late: PublishedTable) => ({
-  cut,
-  counts: cut === 'domain' || cut === 'group' ? 'reports with a code in the category' : 'reports',
-  categories: onTime.columnLabels,
-  rows: [rowOf('on_time', onTime), rowOf('late', late)]
+/** One cut's table as published: its on-time and late rows, each suppressed value shown as `mark`. */
+const published = (cut: (typeof CUTS)[number], onTime: PublishedTable, late: PublishedTable, mark: string) => {
+  const rowOf = (row: (typeof ROWS)[number], table: PublishedTable) => ({
+    row,
+    values: (table.cells[0] ?? []).map((value) => show(value, mark)),
+    total: show(table.grandTotal, mark)
+  })
+  return {
+    cut,
+    counts: cut === 'domain' || cut === 'group' ? 'reports with a code in the category' : 'reports',
+    categories: onTime.columnLabels,
+    rows: [rowOf('on_time', onTime), rowOf('late', late)]
+  }
+}
+
+/** A table with every cell and total suppressed. */
+const hidden = (table: CountTable): PublishedTable => ({
+  rowLabels: [...table.rowLabels],
+  columnLabels: [...table.columnLabels],
+  cells: table.counts.map((row) => row.map(() => SUPPRESSED)),
+  rowTotals: table.rowLabels.map(() => SUPPRESSED),
+  columnTotals: table.columnLabels.map(() => SUPPRESSED),
+  grandTotal: SUPPRESSED
 })
 
 /**
@@ -80,6 +96,9 @@ const SINGLE = ['event_class', 'detection', 'setting'] as const
 const DOMAIN_CUT = SINGLE.length
 const GROUP_CUT = DOMAIN_CUT + 1
 
+const reportsIn = (input: SummaryInput, onTime: boolean) =>
+  input.counts.filter((row) => row.cut === 'reports' && row.onTime === onTime).reduce((sum, row) => sum + row.n, 0)
+
 /**
  * On-time and late reports are published as separate tables, protected separately, with no combined total: a few
  * late reports would otherwise force suppression across the on-time figures, and a published total of both would
@@ -95,6 +114,20 @@ const protect = (input: SummaryInput, onTime: boolean) => {
   const options = { threshold: input.threshold, base: input.base }
   const domainCounts = tableOf(input, 'domain', onTime)
   const groupCounts = tableOf(input, 'group', onTime)
+  const reports = reportsIn(input, onTime)
+  // R29 for each row, not only the region: a row of 1..threshold−1 reports is a group too small for any table.
+  // Cell suppression alone would still show its zeros, and where the suppressed cells are is the reports' coded
+  // profile (one late report among 30 on time: its event class, detection, setting and codes). The row keeps its
+  // place, every value hidden, so the JSON and CSV keep one shape; with no total shared between the rows (see
+  // above) nothing else published bounds it.
+  if (reports > 0 && reports < input.threshold) {
+    const [eventClass, detection, setting, domain, group] = [
+      ...SINGLE.map((cut) => tableOf(input, cut, onTime)),
+      domainCounts,
+      groupCounts
+    ].map(hidden) as [PublishedTable, PublishedTable, PublishedTable, PublishedTable, PublishedTable]
+    return { eventClass, detection, setting, domain, group, groupCounts }
+  }
   const withinReports: Link[] = input.categories.domain.map((_, column) => ({
     whole: { cut: DOMAIN_CUT, row: 0, column },
     parts: [{ cut: 0, row: 0, column: TOTAL }]
@@ -108,9 +141,6 @@ const protect = (input: SummaryInput, onTime: boolean) => {
   ) as [[PublishedTable, PublishedTable, PublishedTable], [PublishedTable], [PublishedTable]]
   return { eventClass, detection, setting, domain, group, groupCounts }
 }
-
-const reportsIn = (input: SummaryInput, onTime: boolean) =>
-  input.counts.filter((row) => row.cut === 'reports' && row.onTime === onTime).reduce((sum, row) => sum + row.n, 0)
 
 /**
  * The top themes (groups) of the on-time reports, from the published (rounded) group table only, so that they say
@@ -138,12 +168,13 @@ export const buildSummary = (input: SummaryInput): { json: string; csv: string }
   const onTime = reportsIn(input, true)
   const late = reportsIn(input, false)
   const withheld = onTime + late < input.threshold
+  const mark = suppressedMark(input.threshold)
   let summary: TSummary = {
     quarter: input.quarter,
     region: input.region,
     taxonomyVersion: input.taxonomyVersion,
     status: withheld ? 'withheld' : 'published',
-    disclosure: { suppressedBelow: input.threshold, roundedTo: input.base, marker: SUPPRESSED_MARK, note: NOTE },
+    disclosure: { suppressedBelow: input.threshold, roundedTo: input.base, marker: mark, note: noteFor(input) },
     reports: null,
     tables: [],
     topThemes: [],
@@ -154,13 +185,13 @@ export const buildSummary = (input: SummaryInput): { json: string; csv: string }
     const then = protect(input, false)
     summary = {
       ...summary,
-      reports: { onTime: show(now.eventClass.grandTotal), late: show(then.eventClass.grandTotal) },
+      reports: { onTime: show(now.eventClass.grandTotal, mark), late: show(then.eventClass.grandTotal, mark) },
       tables: [
-        published('event_class', now.eventClass, then.eventClass),
-        published('detection', now.detection, then.detection),
-        published('setting', now.setting, then.setting),
-        published('domain', now.domain, then.domain),
-        published('group', now.group, then.group)
+        published('event_class', now.eventClass, then.eventClass, mark),
+        published('detection', now.detection, then.detection, mark),
+        published('setting', now.setting, then.setting, mark),
+        published('domain', now.domain, then.domain, mark),
+        published('group', now.group, then.group, mark)
       ],
       topThemes: topThemes(input, now.group, now.groupCounts, { true: onTime, published: now.eventClass.grandTotal }),
       learningPoints: [...new Set(input.learningPoints)].sort()

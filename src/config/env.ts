@@ -114,6 +114,7 @@ const ZEnv = z.object({
   RATE_LIMIT_RECEIPT_PER_MIN: zInteger(1, 1_000_000_000).default(30),
   RATE_LIMIT_LOGIN_PER_MIN: zInteger(1, 1_000_000_000).default(10),
   RATE_LIMIT_API_KEY_PER_HOUR: zInteger(1, 1_000_000_000).default(60),
+  RATE_LIMIT_API_KEY_FAILURES_PER_MIN: zInteger(1, 1_000_000_000).default(20),
   RETENTION_MONTHS_AFTER_CLOSURE: zInteger(1, 1200).default(12),
   RETENTION_SWEEP_MINUTES: zInteger(0, 10_080).default(360),
   PUBLISH_AFTER_DAYS: zInteger(14, 366).default(14),
@@ -153,6 +154,8 @@ export type Config = Readonly<{
     loginPerMin: number
     /** Requests per API key (not per address) per hour (R26: 60). */
     apiKeyPerHour: number
+    /** Refused API-key attempts per client address per minute before every attempt from it is refused. */
+    apiKeyFailuresPerMin: number
   }>
   /** Share rate-limit counters between instances through this Redis (keys are HMACs, kept minutes). */
   redisUrl: string | undefined
@@ -243,7 +246,8 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
       previewPerMin: env.RATE_LIMIT_PREVIEW_PER_MIN,
       receiptPerMin: env.RATE_LIMIT_RECEIPT_PER_MIN,
       loginPerMin: env.RATE_LIMIT_LOGIN_PER_MIN,
-      apiKeyPerHour: env.RATE_LIMIT_API_KEY_PER_HOUR
+      apiKeyPerHour: env.RATE_LIMIT_API_KEY_PER_HOUR,
+      apiKeyFailuresPerMin: env.RATE_LIMIT_API_KEY_FAILURES_PER_MIN
     }),
     redisUrl: env.REDIS_URL,
     retention: Object.freeze({

@@ -1,9 +1,21 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
+import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
 import type { Config } from '../config/env.js'
 import { createAddressKeyer, sharedDailyKey } from '../lib/address-key.js'
 import { AppError } from '../lib/errors.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * The client's key for rate limits: the daily-rotated HMAC of its address that the anonymous routes count by,
+     * never the address. Shared so that other limits (failed API keys, src/plugins/api-keys.ts) count clients the
+     * same way, under the same daily key.
+     */
+    clientAddressKey: (request: FastifyRequest) => string
+  }
+}
 
 /**
  * Per-client limits for the anonymous routes, each route naming its own `config.rateLimit`. Clients are told
@@ -25,10 +37,12 @@ export default fp<{ config: Config }>(
         await redis.quit().catch(() => redis.disconnect())
       })
     }
+    const clientAddressKey = (request: FastifyRequest) => keyFor(normalizeIP(request.ip, 64))
+    app.decorate('clientAddressKey', clientAddressKey)
     await app.register(rateLimit, {
       global: false,
       ...(redis ? { redis, nameSpace: 'candid-rl:', skipOnError: true } : {}),
-      keyGenerator: (request) => keyFor(normalizeIP(request.ip, 64)),
+      keyGenerator: clientAddressKey,
       errorResponseBuilder: (_request, context) =>
         new AppError('RATE_LIMITED', `Too many requests. Please wait ${context.after} and try again.`, {
           headers: { 'Retry-After': String(Math.ceil(context.ttl / 1000)) }

@@ -18,6 +18,15 @@ import { createApiKeysService, type VerifiedApiKey } from '../modules/api-keys/a
  * @fastify/rate-limit (src/plugins/anonymous-rate-limit.ts: in memory, or in Redis with REDIS_URL, letting requests
  * through when Redis is down). A second registration of the plugin would add its route hooks again and count every
  * anonymous route twice.
+ *
+ * That limit can only count a key once it is verified, and each refused attempt costs an HMAC and a database
+ * look-up, so refusals are limited too: RATE_LIMIT_API_KEY_FAILURES_PER_MIN (default 20) 401s a minute per client,
+ * counted by the same daily-rotated HMAC of its address as the anonymous routes (never the address). Once a client
+ * has had that many, every request from it gets 429 with Retry-After until the minute is up, a valid key included:
+ * checked before the header is read, so a limited client costs nothing and cannot go on testing guesses, and a
+ * 200 never tells it that one guess was right. A real client behind the same address as a guesser waits out the
+ * minute too; that is the price of refusing the guesser cheaply. Concurrent attempts from one client may each pass
+ * the check before any is counted, so the limit can be overshot by that many at most.
  */
 
 export type RequestApiKey = VerifiedApiKey
@@ -40,6 +49,7 @@ export const API_KEY_IN_QUERY =
 // RFC 9110 11.1: the scheme is case-insensitive; RFC 6750 2.1: one space-separated token follows.
 const BEARER = /^bearer +(\S+)$/i
 const HOUR_MS = 3_600_000
+const MINUTE_MS = 60_000
 
 /** Anything in the `cnd_` format, a whole key or part of one, in any case (a URL may have been retyped). */
 const KEY_LIKE = /cnd_[A-Za-z0-9_-]{8}/i
@@ -79,6 +89,13 @@ export default fp<{ config: Config }>(
       // Runs after the key is verified, so only real keys get a counter: by the key's id, never its text.
       keyGenerator: (request) => `api-key:${request.apiKey?.id}`
     })
+    const failures = app.createRateLimit({
+      max: config.rateLimits.apiKeyFailuresPerMin,
+      timeWindow: MINUTE_MS,
+      // By the address's daily HMAC, as the anonymous routes count; named apart from the per-key counters, which
+      // share a Redis namespace with these.
+      keyGenerator: (request) => `api-key-failures:${app.clientAddressKey(request)}`
+    })
     app.decorateRequest('apiKey', null)
 
     const requireApiKey: onRequestAsyncHookHandler = async (request, reply) => {
@@ -86,10 +103,21 @@ export default fp<{ config: Config }>(
       if (hasCredentialInQuery(request.url)) {
         throw new AppError('BAD_REQUEST', API_KEY_IN_QUERY)
       }
+      // Then, before any HMAC or look-up: a client that has used up its refusals is refused, whatever it sends.
+      const refusals = await failures(request, { increment: false })
+      if (!refusals.isAllowed && refusals.remaining === 0) {
+        const wait = Math.max(1, refusals.ttlInSeconds)
+        throw new AppError(
+          'RATE_LIMITED',
+          `Too many requests without a valid API key. Please wait ${wait} seconds and try again.`,
+          { headers: { 'Retry-After': String(wait) } }
+        )
+      }
       const match = BEARER.exec(request.headers.authorization ?? '')
       // The pepper from the app's key ring (503 until the keys are loaded, like every route that needs them).
       const found = match?.[1] ? await apiKeys.verify(match[1], app.keys.get().apiKeyPepper) : null
       if (!found) {
+        await failures(request)
         throw refused()
       }
       request.apiKey = found

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config/env.js'
 import { deriveKey, KDF_CONTEXTS } from '../../src/lib/crypto/secrets.js'
 import { loadSodium } from '../../src/lib/crypto/sodium.js'
@@ -16,6 +16,8 @@ import { dumpAllRows, rawDatabaseBytes } from '../helpers/db-contents.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 
 const LIMIT = 5
+// Above the refusals the other tests make from the default address; the test of this limit uses addresses of its own.
+const FAILURES = 30
 const DAY_MS = 86_400_000
 // Set, as in production, so the database holds no secret: a copy of it alone must not be able to match keys.
 const SERVER_SECRET = randomBytes(32)
@@ -44,7 +46,11 @@ describe('API keys (R26)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      env: { RATE_LIMIT_API_KEY_PER_HOUR: String(LIMIT), SERVER_SECRET: SERVER_SECRET.toString('base64') },
+      env: {
+        RATE_LIMIT_API_KEY_PER_HOUR: String(LIMIT),
+        RATE_LIMIT_API_KEY_FAILURES_PER_MIN: String(FAILURES),
+        SERVER_SECRET: SERVER_SECRET.toString('base64')
+      },
       extend: (app) => {
         app.get('/probe', { onRequest: app.requireApiKey }, async (request) => {
           // As careless code might: the redaction list must still keep the key out.
@@ -296,6 +302,50 @@ describe('API keys (R26)', () => {
     expect((await probe(bearer(busy), `/probe?api_key=${busy}`)).statusCode).toBe(400)
     // 60 an hour unless configured otherwise.
     expect(loadConfig(t.database.env).rateLimits.apiKeyPerHour).toBe(60)
+  })
+
+  it(`refuses a client after RATE_LIMIT_API_KEY_FAILURES_PER_MIN (default 20; ${FAILURES} here) refusals a minute, valid key or not`, async () => {
+    const key = await newKey()
+    const wrong = `${key.slice(0, 13)}${Buffer.alloc(32, 3).toString('base64url')}`
+    const [guesser, neighbour] = ['198.51.100.7', '198.51.100.8']
+    const from = (remoteAddress: string, headers: Record<string, string> = {}, url = '/probe') =>
+      t.app.inject({ method: 'GET', url, headers, remoteAddress })
+    const lookups = vi.spyOn(t.app.db.prisma.apiKey, 'findUnique')
+
+    // An admitted request is not a refusal: it uses up nothing.
+    const admitted = await from(guesser, bearer(key))
+    const refusals = []
+    for (let i = 0; i < FAILURES; i++) {
+      // A wrong key and no key alike count (a malformed one costs less, but is refused all the same).
+      refusals.push((await from(guesser, i % 2 ? {} : bearer(wrong))).statusCode)
+    }
+    lookups.mockClear()
+    const limited = await from(guesser, bearer(wrong))
+    const validLimited = await from(guesser, bearer(key))
+    const lookupsWhileLimited = lookups.mock.calls.length
+
+    expect(admitted.statusCode).toBe(200)
+    expect(refusals).toEqual(Array(FAILURES).fill(401))
+    for (const res of [limited, validLimited]) {
+      expect(res.statusCode).toBe(429)
+      expect(res.json()).toMatchObject({ error: 'RATE_LIMITED', message: expect.stringMatching(/^Too many requests/) })
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+      expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60)
+      expect(res.body).not.toContain(guesser)
+    }
+    // Refused before any HMAC or look-up: a limited client costs nothing and cannot go on testing guesses.
+    expect(lookupsWhileLimited).toBe(0)
+    // The query-string check still comes first.
+    expect((await from(guesser, bearer(key), `/probe?api_key=${key}`)).statusCode).toBe(400)
+    // Counted per client: another address is not held up, with the same key or a wrong one.
+    expect((await from(neighbour, bearer(key))).statusCode).toBe(200)
+    expect((await from(neighbour, bearer(wrong))).statusCode).toBe(401)
+    // (Which were looked up: the spy sees the look-ups it saw none of above.)
+    expect(lookups.mock.calls.length).toBeGreaterThan(lookupsWhileLimited)
+    lookups.mockRestore()
+    // Counted by the daily HMAC of the address, never the address itself, which no log holds either.
+    expect(t.logs.text).not.toContain(guesser)
+    expect(loadConfig(t.database.env).rateLimits.apiKeyFailuresPerMin).toBe(20)
   })
 
   it('stores only the HMAC-SHA-256 of each key under the pepper, a subkey of the server secret', async () => {

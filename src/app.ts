@@ -18,7 +18,7 @@ import { receiptsModule } from './modules/receipts/index.js'
 import { redactionModule } from './modules/redaction/index.js'
 import { reportsModule } from './modules/reports/index.js'
 import { retentionModule } from './modules/retention/index.js'
-import { summariesModule } from './modules/summaries/index.js'
+import { type SummariesSchedule, summariesModule } from './modules/summaries/index.js'
 import { reviewModule } from './modules/review/index.js'
 import { taxonomyModule } from './modules/taxonomy/index.js'
 import { usersModule } from './modules/users/index.js'
@@ -47,6 +47,8 @@ export type BuildAppOptions = {
   logStream?: DestinationStream
   /** Receives the recovery key when this start creates the team key (default: printed to the terminal). */
   onRecoveryKey?: (recoveryKey: string) => void
+  /** Tests only: the automatic publication's clock and check interval. */
+  summaries?: SummariesSchedule
 }
 
 /** Builds the whole service without listening: src/server.ts listens, tests inject. */
@@ -111,7 +113,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(codingsModule)
   await app.register(messagesModule)
   await app.register(analysisModule)
-  await app.register(summariesModule, { config })
+  await app.register(summariesModule, { config, ...options.summaries })
   await app.register(usersModule)
   await app.register(retentionModule, { config })
 

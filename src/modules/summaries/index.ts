@@ -14,19 +14,26 @@ declare module 'fastify' {
 const MINUTE_MS = 60_000
 
 /**
+ * What only tests set: the date the publication sees (so a test can make a quarter due) and the time between checks
+ * instead of PUBLISH_CHECK_MINUTES (which still turns the checks on or off), so the scheduled job is tested as wired.
+ */
+export type SummariesSchedule = { clock?: () => Date; checkEveryMs?: number }
+
+/**
  * /api/v1/summaries: quarterly learning summaries for regional groups. Publishes each quarter automatically
  * PUBLISH_AFTER_DAYS after it ends (checked every PUBLISH_CHECK_MINUTES; 0 turns that off), or by
  * `admin publish-quarter`.
  */
-export const summariesModule = fp<{ config: Config }>(
-  async (app, { config }) => {
+export const summariesModule = fp<{ config: Config } & SummariesSchedule>(
+  async (app, { config, clock, checkEveryMs }) => {
     const service = createSummariesService({
       repository: createPublicationRepository(app.db.prisma),
       taxonomy: app.taxonomy,
       regions: config.regions,
       afterDays: config.publication.afterDays,
       threshold: config.publication.threshold,
-      base: config.publication.base
+      base: config.publication.base,
+      clock
     })
     app.decorate('summaries', service)
     await app.register(summariesRoutes, {
@@ -36,9 +43,10 @@ export const summariesModule = fp<{ config: Config }>(
     })
     if (config.publication.checkMinutes > 0) {
       const publishDue = async () => ((await service.publishDue()) ? 1 : 0)
+      const everyMs = checkEveryMs ?? config.publication.checkMinutes * MINUTE_MS
       const stop = scheduleSweeps(publishDue, app.log, {
-        firstMs: 60_000,
-        everyMs: config.publication.checkMinutes * MINUTE_MS,
+        firstMs: Math.min(60_000, everyMs),
+        everyMs,
         event: 'publication',
         done: 'published the quarter due',
         failed: 'automatic publication failed; it will be tried again at the next check'

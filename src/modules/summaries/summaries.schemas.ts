@@ -31,7 +31,7 @@ export const ZSummary = z
       .object({
         suppressedBelow: z.number().int(),
         roundedTo: z.number().int(),
-        marker: ZMark.describe('how a suppressed count is shown: < then suppressedBelow, e.g. <10'),
+        marker: ZMark.describe('how a suppressed count is shown: "<" then suppressedBelow'),
         note: z.string()
       })
       .strict(),

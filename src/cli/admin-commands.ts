@@ -44,6 +44,10 @@ import type { CliIo } from './run.js'
  *                                          `expired <date>`), `revoked <date>`
  *   revoke-api-key --prefix P              refuse the key from its next request
  *   publish-quarter --quarter YYYY-Qn      freeze the quarter's regional summaries (once closed 14+ days)
+ *   server-secret --show                   the generated server secret kept in the database (when SERVER_SECRET was
+ *                                          never set); a warning on stderr, last line `server-secret: <base64>`
+ *   server-secret --forget                 delete that secret from the database, only once SERVER_SECRET is set to
+ *                                          it (refused, exit 1, otherwise); see docs/keys.md "The server secret"
  */
 
 const USAGE = `usage: admin <command>
@@ -58,7 +62,8 @@ const USAGE = `usage: admin <command>
   create-api-key --region <region> [--days <1-${MAX_DAYS}, default ${DEFAULT_DAYS}>] [--label <text>]
   list-api-keys
   revoke-api-key --prefix <prefix>
-  publish-quarter --quarter <YYYY-Qn>`
+  publish-quarter --quarter <YYYY-Qn>
+  server-secret --show | --forget                          (--forget needs SERVER_SECRET set to the shown secret)`
 
 const services = async (db: Database, serverSecret: Uint8Array | undefined) => {
   const sodium = await loadSodium()
@@ -88,6 +93,55 @@ const withServices = async <T>(
   } finally {
     await db.close()
   }
+}
+
+/**
+ * The database alone, migrated, for the server-secret commands: they must run when the server secret does not match
+ * (that is when an operator needs `--show`), so they do not resolve it as `withServices` does.
+ */
+const withKeysService = async <T>(
+  io: CliIo,
+  work: (keys: ReturnType<typeof createKeysService>, config: Config) => Promise<T>
+): Promise<T> => {
+  const config = loadConfig(io.env)
+  const db = await openDatabase(config.database)
+  try {
+    await migrateDatabase(db)
+    const keys = createKeysService({ repository: createKeysRepository(db.prisma), sodium: await loadSodium() })
+    return await work(keys, config)
+  } finally {
+    await db.close()
+  }
+}
+
+const serverSecret = (io: CliIo, { show, forget }: { show?: boolean; forget?: boolean }) => {
+  if (show === forget) {
+    throw new Error(`server-secret takes --show or --forget\n${USAGE}`)
+  }
+  if (show) {
+    return withKeysService(io, async (keys) => {
+      const stored = await keys.showServerSecret()
+      if (stored === null) {
+        throw new Error(
+          'There is no generated server secret in the database: SERVER_SECRET keys this service (or it has not ' +
+            'started yet). Nothing to show.'
+        )
+      }
+      io.warn('WARNING: this is the server secret Candid generated and keeps in the database. With it and a copy of')
+      io.warn("the database anyone can open reviewers' TOTP secrets and match receipts and API keys. Put it in your")
+      io.warn('secrets manager as SERVER_SECRET (not in shell history, a ticket or a log), start Candid with it, then')
+      io.warn('run `npm run --silent admin -- server-secret --forget` to delete it from the database.')
+      io.out(`server-secret: ${stored}`)
+    })
+  }
+  return withKeysService(io, async (keys, config) => {
+    if (await keys.forgetServerSecret(config.serverSecret)) {
+      io.out('Deleted the generated server secret from the database. SERVER_SECRET is now its only copy: keep it in')
+      io.out('your secrets manager and back it up apart from the database; Candid will not start without it.')
+    } else {
+      io.out('There is no generated server secret in the database: nothing to forget.')
+    }
+  })
 }
 
 /** stdin as lines: the password first, then (optionally) the recovery key. */
@@ -150,7 +204,9 @@ export const adminCommand = async (args: readonly string[], io: CliIo): Promise<
       days: { type: 'string' },
       label: { type: 'string' },
       prefix: { type: 'string' },
-      quarter: { type: 'string' }
+      quarter: { type: 'string' },
+      show: { type: 'boolean' },
+      forget: { type: 'boolean' }
     }
   })
   const [command, ...rest] = positionals
@@ -284,6 +340,8 @@ export const adminCommand = async (args: readonly string[], io: CliIo): Promise<
         )
       })
     }
+    case 'server-secret':
+      return serverSecret(io, values)
     default:
       throw new Error(USAGE)
   }

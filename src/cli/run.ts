@@ -7,12 +7,15 @@ export type CliIo = {
   readStdin: () => Promise<string | null>
   /** Writes one line of output. */
   out: (line: string) => void
+  /** Writes one line to stderr: warnings that must not mix with the output scripts read. */
+  warn: (line: string) => void
 }
 
 export const processIo = (): CliIo => ({
   env: process.env,
   readStdin: async () => (process.stdin.isTTY ? null : text(process.stdin)),
-  out: (line) => process.stdout.write(`${line}\n`)
+  out: (line) => process.stdout.write(`${line}\n`),
+  warn: (line) => process.stderr.write(`${line}\n`)
 })
 
 /**

@@ -4,7 +4,7 @@ import { deriveKey } from '../lib/crypto/secrets.js'
 import { AppError } from '../lib/errors.js'
 import { loadSodium, type Sodium } from '../lib/crypto/sodium.js'
 import { createKeysRepository } from '../modules/keys/keys.repository.js'
-import { createKeysService, type TeamPublicKey } from '../modules/keys/keys.service.js'
+import { createKeysService, ServerSecretMismatchError, type TeamPublicKey } from '../modules/keys/keys.service.js'
 
 /**
  * The service's keys, held in memory for the life of the process: the team public key (to seal narratives to)
@@ -91,10 +91,21 @@ export default fp<CryptoPluginOptions>(
       if (!teamKey) {
         throw new Error('There is no team key yet: run `npm run admin -- init` (node dist/cli/admin.js init).')
       }
-      if (!config.serverSecret) {
-        app.log.warn('SERVER_SECRET is not set: using a generated secret kept in the database (see docs/keys.md)')
-      }
       const master = await keys.resolveServerSecret(config.serverSecret)
+      if (!config.serverSecret) {
+        app.log.warn(
+          'SERVER_SECRET is not set: the server secret is generated and kept in the database, so a copy of the ' +
+            "database opens reviewers' TOTP secrets (MFA then rests on the password alone) and can match receipts " +
+            'and API keys. Move it out: `npm run --silent admin -- server-secret --show`, set SERVER_SECRET to what ' +
+            'it prints (from a secrets manager), then `npm run --silent admin -- server-secret --forget` ' +
+            '(docs/keys.md, "The server secret")'
+        )
+      } else if (await keys.isServerSecretInDatabase()) {
+        app.log.warn(
+          'SERVER_SECRET is set and is the generated secret still kept in the database: a copy of the database still ' +
+            'holds it. Run `npm run --silent admin -- server-secret --forget` (docs/keys.md)'
+        )
+      }
       loaded = {
         sodium,
         teamKey,
@@ -108,15 +119,30 @@ export default fp<CryptoPluginOptions>(
       }
     }
 
+    // A server secret unlike the one the stored keys were made with is no passing state: retrying cannot mend it,
+    // and serving would answer every sign-in and receipt with a failure. The message says what to do.
+    const refuse = (error: ServerSecretMismatchError) => {
+      app.log.error({ event: 'server-secret-mismatch' }, error.message)
+      return error
+    }
     let retry: NodeJS.Timeout | undefined
     try {
       await load()
     } catch (error) {
+      if (error instanceof ServerSecretMismatchError) {
+        throw refuse(error)
+      }
       app.log.warn({ err: error }, 'keys not loaded yet (is the database migrated and reachable?); retrying')
       retry = setInterval(() => {
         load().then(
           () => clearInterval(retry),
-          () => {}
+          (later: unknown) => {
+            // Found only once the database answered: stay not ready (readiness says the keys are not loaded).
+            if (later instanceof ServerSecretMismatchError) {
+              clearInterval(retry)
+              refuse(later)
+            }
+          }
         )
       }, RETRY_MS).unref()
     }

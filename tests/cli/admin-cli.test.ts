@@ -32,6 +32,8 @@ describe('npm run --silent admin: the documented command lines, as processes', (
       `${PASSWORD}\n${recoveryKey}\n`
     )
     const unknown = await runNpm('admin', ['explode'], {})
+    // The secret the commands above generated (no SERVER_SECRET): on stdout alone, the warning on stderr.
+    const shown = await runNpm('admin', ['server-secret', '--show'], testDb.env)
 
     expect(first.code, first.stderr).toBe(0)
     expect(lastLine(first.stdout)).toMatch(/^recovery-key: [0-9A-Z]{4}(?:-[0-9A-Z]{4}){12}$/)
@@ -44,6 +46,9 @@ describe('npm run --silent admin: the documented command lines, as processes', (
     expect(created.stdout + created.stderr).not.toContain(PASSWORD)
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toMatch(/^usage: admin /)
+    expect(shown.code, shown.stderr).toBe(0)
+    expect(shown.stdout).toMatch(/^server-secret: [A-Za-z0-9+/]{43}=\n$/)
+    expect(shown.stderr).toMatch(/^WARNING: /)
   })
 
   it.runIf(inject('testDatabase').kind === 'pglite')(

@@ -16,17 +16,21 @@ const runInProcess = async (
   input = ''
 ): Promise<RunResult> => {
   let stdout = ''
+  let stderr = ''
   try {
     const code = await command(args, {
       env,
       readStdin: async () => input,
       out: (line) => {
         stdout += `${line}\n`
+      },
+      warn: (line) => {
+        stderr += `${line}\n`
       }
     })
-    return { code: code ?? 0, stdout, stderr: '' }
+    return { code: code ?? 0, stdout, stderr }
   } catch (error) {
-    return { code: 1, stdout, stderr: `${(error as Error).message}\n` }
+    return { code: 1, stdout, stderr: `${stderr}${(error as Error).message}\n` }
   }
 }
 

@@ -35,7 +35,9 @@ export const KDF_CONTEXTS = {
   totp: 'totpseal',
   loginThrottle: 'loginthr',
   reporter: 'reporter',
-  apiKey: 'apikeys_'
+  apiKey: 'apikeys_',
+  // Not a key: the fingerprint kept in the database to recognise the server secret (src/modules/keys).
+  fingerprint: 'fingerpr'
 } as const
 
 export const deriveKey = (sodium: Sodium, master: Uint8Array, purpose: keyof typeof KDF_CONTEXTS, id = 1): Uint8Array =>

@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto'
+import { URI } from 'otpauth'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keyedHash } from '../../src/lib/crypto/secrets.js'
+import { totpCode } from '../../src/lib/auth/totp.js'
+import { deriveKey, keyedHash } from '../../src/lib/crypto/secrets.js'
 import { FAILURES_BEFORE_LOCK } from '../../src/modules/auth/auth.service.js'
+import { createUsersRepository } from '../../src/modules/users/users.repository.js'
+import { createUsersService } from '../../src/modules/users/users.service.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { cookieOf, createUser, login, PASSWORD, type TestUser } from '../helpers/users.js'
 
@@ -206,6 +211,35 @@ describe('reviewer sign-in (R19–R23)', () => {
     const shown = `unknown account ${median(unknown).toFixed(0)} ms, wrong password ${median(wrong).toFixed(0)} ms, ` +
       `median pair difference ${median(differences).toFixed(0)} ms over ${differences.length} pairs`
     expect(settled(), `medians: ${shown}`).toBe(true)
+  })
+
+  it('answers 401, never 500, when a stored TOTP secret cannot be opened, and logs it for operators', async () => {
+    // Sealed under another server secret's TOTP key: what a changed SERVER_SECRET did to every account before the
+    // fingerprint check refused it at start; still possible for a damaged or foreign row.
+    const { sodium } = t.app.keys.get()
+    const otherTotpKey = deriveKey(sodium, new Uint8Array(randomBytes(32)), 'totp')
+    const repository = createUsersRepository(t.app.db.prisma)
+    const users = createUsersService({ repository, sodium, totpKey: otherTotpKey })
+    const { totpUri } = await users.create({ email: 'ivy@example.org', role: 'reviewer', password: PASSWORD })
+    const totpSecret = new Uint8Array(URI.parse(totpUri).secret.bytes)
+    const code = (at = Date.now()) => totpCode(totpSecret, at)
+    const ivy: TestUser = { email: 'ivy@example.org', password: PASSWORD, totpSecret, code }
+
+    const res = await login(t.app, ivy)
+
+    expect(res.statusCode).toBe(401)
+    expect(res.json()).toMatchObject({ error: 'UNAUTHORIZED', message: 'The e-mail address, password or code is wrong.' })
+    expect(res.headers['set-cookie']).toBeUndefined()
+    const user = await t.app.db.prisma.user.findUniqueOrThrow({ where: { email: 'ivy@example.org' } })
+    const logged = t.logs.records().filter((line) => line.outcome === 'totp-secret-unreadable')
+    expect(logged).toEqual([expect.objectContaining({ level: 50, event: 'sign-in', user: user.id })])
+    expect(String(logged[0]?.msg)).toMatch(/server secret/)
+    const text = t.logs.text
+    for (const secret of [totpSecret, otherTotpKey, t.app.keys.get().totpKey, user.totpSecret]) {
+      expect(text).not.toContain(Buffer.from(secret).toString('hex'))
+      expect(text).not.toContain(Buffer.from(secret).toString('base64'))
+    }
+    expect(text).not.toContain(PASSWORD)
   })
 
   it('stores passwords as argon2id at or above the OWASP floor (m ≥ 19 MiB, t ≥ 2)', async () => {

@@ -5,7 +5,7 @@ import type { RequestSession } from '../../plugins/sessions.js'
 import { createAuditRepository } from '../audit/audit.repository.js'
 import { createSessionsRepository } from './sessions.repository.js'
 import { loginSchema, logoutSchema, passwordSchema, recoverSchema, sessionSchema } from './auth.schemas.js'
-import type { AuthService } from './auth.service.js'
+import { type AuthService, TotpSecretUnreadableError } from './auth.service.js'
 
 export type AuthRoutesOptions = { service: AuthService; loginsPerMinute: number }
 
@@ -27,6 +27,14 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         if (error instanceof AppError) {
           const account = service.accountReference(request.body.email)
           request.log.info({ event: 'sign-in', outcome: error.code, account }, 'sign-in refused')
+          if (error.cause instanceof TotpSecretUnreadableError) {
+            // The user cannot sign in until an operator acts; they see only the usual 401.
+            request.log.error(
+              { event: 'sign-in', outcome: 'totp-secret-unreadable', user: error.cause.userId },
+              "a reviewer's stored TOTP secret cannot be opened: the server secret is not the one it was sealed " +
+                'under, or the row is damaged (docs/keys.md, "The server secret")'
+            )
+          }
         }
         throw error
       }

@@ -50,6 +50,19 @@ type UserRow = NonNullable<Awaited<ReturnType<UsersRepository['findByEmail']>>>
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i])
 
+/**
+ * A user's stored TOTP secret did not open under the server's TOTP key: the row is damaged, or the server secret is
+ * not the one it was sealed under (which the fingerprint check at start should have refused). Carried as the cause
+ * of the ordinary 401 so that the route can log it for operators; the client is told nothing more, since only a
+ * right password gets this far and a distinct answer would confirm it.
+ */
+export class TotpSecretUnreadableError extends Error {
+  override name = 'TotpSecretUnreadableError'
+  constructor (readonly userId: string) {
+    super('the stored TOTP secret cannot be opened with this server secret')
+  }
+}
+
 export type LoginResult = { token: string; session: TSessionResponse; userId: string; outcome: 'success' }
 
 export const createAuthService = (deps: AuthServiceDeps) => {
@@ -238,7 +251,13 @@ export const createAuthService = (deps: AuthServiceDeps) => {
       const isPasswordRight = await verifyPassword(user?.passwordHash ?? (await dummyHash), body.password)
       let step: number | null = null
       if (user && isPasswordRight && !user.disabledAt) {
-        const secret = openTotpSecret(crypto.sodium, crypto.totpKey, user.id, user.totpSecret)
+        let secret: Uint8Array
+        try {
+          secret = openTotpSecret(crypto.sodium, crypto.totpKey, user.id, user.totpSecret)
+        } catch {
+          // The reservation stands as a failure, as for a wrong code.
+          throw new AppError('UNAUTHORIZED', WRONG, { cause: new TotpSecretUnreadableError(user.id) })
+        }
         step = acceptTotp(secret, body.totp, Number(user.totpLastStep), now.getTime())
         crypto.sodium.memzero(secret)
         if (step !== null && !(await users.claimTotpStep(user.id, step))) {

@@ -29,9 +29,16 @@ export type Database = {
   close(): Promise<void>
 }
 
+/**
+ * Prisma's defaults (2 s to get a connection, 5 s to finish) turn a busy moment into errors: a coding waits for a
+ * publication's lock on the rollups, a burst of intake queues for the pool. Writes are short, so waiting longer
+ * costs nothing when all is well; what still times out is answered 503 with Retry-After (error-handler.ts).
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 }
+
 const openPostgres = (url: string, poolMax: number): Database => {
   const pool = new pg.Pool({ connectionString: url, max: poolMax, application_name: 'candid' })
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS })
 
   return {
     kind: 'postgres',
@@ -58,7 +65,7 @@ const openPglite = async (dataDir: string, options: OpenOptions): Promise<Databa
     await release()
     throw error
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) })
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client), transactionOptions: TRANSACTION_OPTIONS })
 
   return {
     kind: 'pglite',

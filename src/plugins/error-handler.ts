@@ -35,6 +35,21 @@ const describeValidation = (context: string | undefined, issues: readonly Valida
     })
     .join('; ')
 
+/**
+ * Prisma's codes for a transaction that could not start or finish in time (P2028: no connection free within
+ * maxWait, or the work outlived its timeout, e.g. waiting on a publication's lock) and for a write conflict or
+ * deadlock (P2034), and PostgreSQL's for lock and statement timeouts. None is the request's fault or a bug: the
+ * same request succeeds once the database is less busy, so it is a 503 to retry, not a 500.
+ */
+const BUSY_DATABASE_CODES = new Set(['P2028', 'P2034', '40001', '40P01', '55P03', '57014'])
+
+const isBusyDatabase = (error: FastifyError) => error.code !== undefined && BUSY_DATABASE_CODES.has(error.code)
+
+const BUSY = () =>
+  new AppError('SERVICE_UNAVAILABLE', 'The service is busy. Please try again in a moment.', {
+    headers: { 'retry-after': '2' }
+  })
+
 const toAppError = (error: FastifyError): AppError => {
   if (isAppError(error)) {
     return error
@@ -48,6 +63,9 @@ const toAppError = (error: FastifyError): AppError => {
   }
   if (error instanceof SyntaxError && error.statusCode === 400) {
     return new AppError('BAD_REQUEST', 'The request body is not valid JSON.')
+  }
+  if (isBusyDatabase(error)) {
+    return BUSY()
   }
   const status = typeof error.statusCode === 'number' ? error.statusCode : 500
   if (status >= 400 && status < 500 && !isResponseSerializationError(error)) {
@@ -85,6 +103,9 @@ export default fp<ErrorHandlerOptions>(
         } else {
           request.log.error({ err: error, req: request }, 'request failed')
         }
+      } else if (isBusyDatabase(error)) {
+        // Worth an operator's eye if frequent (pool too small, a long publication), but carries nothing of the request.
+        request.log.warn({ event: 'database-busy', dbCode: error.code }, 'database busy; answered 503')
       } else {
         request.log.debug({ code: appError.code, status: appError.statusCode }, 'request refused')
       }

@@ -22,6 +22,10 @@ const addProbeRoutes = (app: FastifyInstance) => {
   typed.get('/test/boom', async () => {
     throw new Error('internal detail: connection to 10.1.2.3 refused, secret=hunter2')
   })
+  // A real Prisma transaction that outlives its timeout, as one waiting on a lock would.
+  typed.get('/test/slow-transaction', async () =>
+    app.db.prisma.$transaction(async () => new Promise((resolve) => setTimeout(resolve, 300)), { timeout: 50 })
+  )
   typed.get('/test/bad-response', { schema: { response: { 200: z.object({ ok: z.boolean() }) } } }, async () => {
     return { ok: 'not a boolean', password: 'should never be sent' } as unknown as { ok: boolean }
   })
@@ -136,6 +140,15 @@ describe('error shape', () => {
     expect(res.body).not.toMatch(/internal detail|10\.1\.2\.3|hunter2|stack|at .*\.ts/)
     const logged = t.logs.records().find((line) => line.msg === 'request failed')
     expect(logged).toMatchObject({ reqId: res.json().requestId, err: { message: expect.stringContaining('internal') } })
+  })
+
+  it('answers a transaction that timed out (the database busy) with 503 and Retry-After, not 500', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/test/slow-transaction' })
+
+    expect(res.statusCode).toBe(503)
+    expectErrorShape(res.json(), 'SERVICE_UNAVAILABLE')
+    expect(res.headers['retry-after']).toBe('2')
+    expect(t.logs.records().find((line) => line.event === 'database-busy')).toMatchObject({ dbCode: 'P2028' })
   })
 
   it('never sends a response that breaks its schema: 500 instead, and the extra field stays unsent', async () => {

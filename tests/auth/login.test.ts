@@ -220,17 +220,17 @@ describe('reviewer sign-in (R19–R23)', () => {
     const otherTotpKey = deriveKey(sodium, new Uint8Array(randomBytes(32)), 'totp')
     const repository = createUsersRepository(t.app.db.prisma)
     const users = createUsersService({ repository, sodium, totpKey: otherTotpKey })
-    const { totpUri } = await users.create({ email: 'jo@example.org', role: 'reviewer', password: PASSWORD })
+    const { totpUri } = await users.create({ email: 'kit@example.org', role: 'reviewer', password: PASSWORD })
     const totpSecret = new Uint8Array(URI.parse(totpUri).secret.bytes)
     const code = (at = Date.now()) => totpCode(totpSecret, at)
-    const jo: TestUser = { email: 'jo@example.org', password: PASSWORD, totpSecret, code }
+    const kit: TestUser = { email: 'kit@example.org', password: PASSWORD, totpSecret, code }
 
-    const res = await login(t.app, jo)
+    const res = await login(t.app, kit)
 
     expect(res.statusCode).toBe(401)
     expect(res.json()).toMatchObject({ error: 'UNAUTHORIZED', message: 'The e-mail address, password or code is wrong.' })
     expect(res.headers['set-cookie']).toBeUndefined()
-    const user = await t.app.db.prisma.user.findUniqueOrThrow({ where: { email: 'jo@example.org' } })
+    const user = await t.app.db.prisma.user.findUniqueOrThrow({ where: { email: 'kit@example.org' } })
     const logged = t.logs.records().filter((line) => line.outcome === 'totp-secret-unreadable')
     expect(logged).toEqual([expect.objectContaining({ level: 50, event: 'sign-in', user: user.id })])
     expect(String(logged[0]?.msg)).toMatch(/server secret/)

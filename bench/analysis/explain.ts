@@ -23,10 +23,13 @@ const out = (line: string) => process.stdout.write(`${line}\n`)
 
 const recorded: Prisma.Sql[] = []
 const recorder = {
-  $queryRaw: (strings: TemplateStringsArray, ...params: unknown[]) => {
-    recorded.push(Prisma.sql(strings, ...params))
+  $queryRaw: (query: TemplateStringsArray | Prisma.Sql, ...params: unknown[]) => {
+    recorded.push(query instanceof Prisma.Sql ? query : Prisma.sql(query, ...params))
     return Promise.resolve([])
-  }
+  },
+  // The record's counts run in a transaction that first sets their statement timeout: not a question's SQL.
+  $executeRaw: () => Promise.resolve(0),
+  $transaction: (work: (tx: unknown) => Promise<unknown>) => work(recorder)
 } as unknown as PrismaClient
 
 const document = JSON.parse(await readFile(new URL('../../prisma/seed-data/cphf-v1.json', import.meta.url), 'utf8'))

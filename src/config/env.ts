@@ -121,6 +121,8 @@ const ZEnv = z.object({
   PUBLISH_CHECK_MINUTES: zInteger(0, 10_080).default(60),
   SUPPRESS_BELOW: zInteger(10, 1000).default(10),
   ROUND_TO: zInteger(5, 100).default(5),
+  // Below the 10 s connection timeout (R31), so a lead's question that runs too long is answered, not cut off.
+  ANALYSIS_QUERY_TIMEOUT_MS: zInteger(100, 9_000).default(8_000),
   REDIS_URL: z
     .string()
     .trim()
@@ -166,6 +168,8 @@ export type Config = Readonly<{
    * `checkMinutes` (0: only by the CLI); counts below `threshold` are suppressed and the rest rounded to `base`.
    */
   publication: Readonly<{ afterDays: number; checkMinutes: number; threshold: number; base: number }>
+  /** The longest a count over the analysis record (a trend with two or more filters) may run before 503. */
+  analysisQueryTimeoutMs: number
 }>
 
 export class ConfigError extends Error {
@@ -259,7 +263,8 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
       checkMinutes: env.PUBLISH_CHECK_MINUTES,
       threshold: env.SUPPRESS_BELOW,
       base: env.ROUND_TO
-    })
+    }),
+    analysisQueryTimeoutMs: env.ANALYSIS_QUERY_TIMEOUT_MS
   })
 }
 

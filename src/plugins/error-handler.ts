@@ -43,7 +43,22 @@ const describeValidation = (context: string | undefined, issues: readonly Valida
  */
 const BUSY_DATABASE_CODES = new Set(['P2028', 'P2034', '40001', '40P01', '55P03', '57014'])
 
-const isBusyDatabase = (error: FastifyError) => error.code !== undefined && BUSY_DATABASE_CODES.has(error.code)
+type RawQueryMeta = { driverAdapterError?: { cause?: { code?: unknown } } }
+
+/**
+ * The database's own code for `error`: a raw query that fails reaches here as Prisma's P2010 ("raw query failed"),
+ * with PostgreSQL's SQLSTATE (57014 for a statement timeout) inside, from the driver adapter.
+ */
+const databaseCode = (error: FastifyError): string | undefined => {
+  if (error.code !== 'P2010') return error.code
+  const code = (error as FastifyError & { meta?: RawQueryMeta }).meta?.driverAdapterError?.cause?.code
+  return typeof code === 'string' ? code : error.code
+}
+
+const isBusyDatabase = (error: FastifyError) => {
+  const code = databaseCode(error)
+  return code !== undefined && BUSY_DATABASE_CODES.has(code)
+}
 
 const BUSY = () =>
   new AppError('SERVICE_UNAVAILABLE', 'The service is busy. Please try again in a moment.', {
@@ -105,7 +120,7 @@ export default fp<ErrorHandlerOptions>(
         }
       } else if (isBusyDatabase(error)) {
         // Worth an operator's eye if frequent (pool too small, a long publication), but carries nothing of the request.
-        request.log.warn({ event: 'database-busy', dbCode: error.code }, 'database busy; answered 503')
+        request.log.warn({ event: 'database-busy', dbCode: databaseCode(error) }, 'database busy; answered 503')
       } else {
         request.log.debug({ code: appError.code, status: appError.statusCode }, 'request refused')
       }

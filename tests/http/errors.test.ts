@@ -26,6 +26,14 @@ const addProbeRoutes = (app: FastifyInstance) => {
   typed.get('/test/slow-transaction', async () =>
     app.db.prisma.$transaction(async () => new Promise((resolve) => setTimeout(resolve, 300)), { timeout: 50 })
   )
+  // A raw query failing with a SQLSTATE, as PostgreSQL reports a cancelled statement or an SQL error.
+  typed.get('/test/raw-failure/:sqlstate', async (request) => {
+    const { sqlstate } = request.params as { sqlstate: string }
+    if (!/^[0-9A-Z]{5}$/.test(sqlstate)) throw new Error('not a SQLSTATE')
+    return app.db.prisma.$executeRawUnsafe(
+      `DO $$ BEGIN RAISE EXCEPTION 'probe failure' USING ERRCODE = '${sqlstate}'; END $$`
+    )
+  })
   typed.get('/test/bad-response', { schema: { response: { 200: z.object({ ok: z.boolean() }) } } }, async () => {
     return { ok: 'not a boolean', password: 'should never be sent' } as unknown as { ok: boolean }
   })
@@ -149,6 +157,20 @@ describe('error shape', () => {
     expectErrorShape(res.json(), 'SERVICE_UNAVAILABLE')
     expect(res.headers['retry-after']).toBe('2')
     expect(t.logs.records().find((line) => line.event === 'database-busy')).toMatchObject({ dbCode: 'P2028' })
+  })
+
+  it('answers a raw query the database cancelled (statement timeout) with 503, and any other SQL error with 500', async () => {
+    const cancelled = await t.app.inject({ method: 'GET', url: '/test/raw-failure/57014' })
+
+    expect(cancelled.statusCode).toBe(503)
+    expectErrorShape(cancelled.json(), 'SERVICE_UNAVAILABLE')
+    expect(cancelled.headers['retry-after']).toBe('2')
+    expect(t.logs.records().filter((line) => line.event === 'database-busy').at(-1)).toMatchObject({ dbCode: '57014' })
+
+    const failed = await t.app.inject({ method: 'GET', url: '/test/raw-failure/22012' })
+    expect(failed.statusCode).toBe(500)
+    expectErrorShape(failed.json(), 'INTERNAL')
+    expect(failed.body).not.toContain('probe failure')
   })
 
   it('never sends a response that breaks its schema: 500 instead, and the extra field stays unsent', async () => {

@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFactsRepository } from '../../src/modules/analysis/facts.repository.js'
 import { coding } from '../helpers/codings.js'
@@ -535,5 +536,45 @@ describe('rising themes', () => {
     // scipy.stats.fisher_exact([[8, 2], [4, 36]], alternative='greater') → 3.4696e-05 (hypergeometric tail).
     expect(theme.pValue).toBeCloseTo(3.4696e-5, 8)
     expect(theme.qValue).toBeCloseTo(theme.pValue * 3, 8)
+  })
+})
+
+describe('a count over the analysis record that runs too long', () => {
+  it('is cancelled at ANALYSIS_QUERY_TIMEOUT_MS and answered 503 with Retry-After, not cut off', async (context) => {
+    const t = await createTestApp({ env: { ANALYSIS_QUERY_TIMEOUT_MS: '300' } })
+    const locker = t.database.kind === 'postgres' ? new pg.Client({ connectionString: t.database.env.DATABASE_URL }) : null
+    try {
+      if (!locker) {
+        context.skip('PGlite has one connection: nothing else can hold a lock that the query waits for')
+        return
+      }
+      const lead = await signedInUser(t.app, { email: 'l.timeout@example.org', role: 'lead' })
+      // A lock the count must wait for stands in for a count that takes long: both run into the statement timeout.
+      await locker.connect()
+      await locker.query('BEGIN')
+      await locker.query('LOCK TABLE analysis_report IN ACCESS EXCLUSIVE MODE')
+      const get = (query: string) =>
+        t.app.inject({ method: 'GET', url: `/api/v1/analysis/trends?${query}`, headers: { cookie: lead.cookie } })
+
+      const started = performance.now()
+      const twoFilters = await get('from=2026-01&to=2026-03&groupBy=setting&region=london&reach=near_miss')
+      const waited = performance.now() - started
+
+      expect(twoFilters.statusCode, twoFilters.body).toBe(503)
+      expect(twoFilters.json()).toMatchObject({ error: 'SERVICE_UNAVAILABLE' })
+      expect(twoFilters.headers['retry-after']).toBe('2')
+      expect(waited).toBeGreaterThanOrEqual(250)
+      expect(waited).toBeLessThan(5_000)
+      expect(t.logs.records().find((line) => line.event === 'database-busy')).toMatchObject({ dbCode: '57014' })
+      // Questions answered from the rollups do not read the record, so they still answer.
+      expect((await get('from=2026-01&to=2026-03&groupBy=setting')).statusCode).toBe(200)
+
+      await locker.query('ROLLBACK')
+      const after = await get('from=2026-01&to=2026-03&groupBy=setting&region=london&reach=near_miss')
+      expect(after.statusCode, after.body).toBe(200)
+    } finally {
+      await locker?.end().catch(() => undefined)
+      await t.close()
+    }
   })
 })

@@ -91,7 +91,6 @@ export const questionsAt = (now: Date): Question[] => {
       reads: 'rollup'
     }
     // A quarter's regional publication is a write, once a quarter: timed by `bench:analysis -- publish`.
-    // and time building a quarter for all regions (the write side) in seed.ts or a step of its own.
   ]
 }
 

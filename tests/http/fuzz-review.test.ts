@@ -525,8 +525,10 @@ describe('fuzzing the review, follow-up and account routes: only documented answ
     // A third of the cases end a session of their own; the rest use one that the first of them ended.
     const fresh = fc.oneof({ weight: 2, arbitrary: fc.constant(false) }, fc.constant(true))
     const body = fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, fc.jsonValue({ maxDepth: 2 }))
+    // Every kind of caller equally often: with the usual 1-in-20 wrong callers, the cases that reach a live session
+    // without its CSRF token (403) were rare enough that 250 runs missed them about one time in five.
     await fc.assert(
-      fc.asyncProperty(caller, fresh, body, async (who, isFresh, b) => {
+      fc.asyncProperty(anyCaller, fresh, body, async (who, isFresh, b) => {
         await send({ route, method: 'POST', url: '/api/v1/auth/logout', who, as: isFresh ? await mint() : ended, body: b })
       }),
       RUNS

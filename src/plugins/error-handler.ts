@@ -105,24 +105,28 @@ export type ErrorHandlerOptions = {
    * Where server errors on anonymous routes are logged: a logger stamping the date only, and given no request
    * id or route, so that the line cannot say when someone tried to file a report.
    */
-  anonymousLog?: Pick<FastifyBaseLogger, 'error'>
+  anonymousLog?: Pick<FastifyBaseLogger, 'error' | 'warn' | 'debug'>
 }
 
 export default fp<ErrorHandlerOptions>(
   async (app, { anonymousLog }) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const appError = toAppError(error)
+      // Every line about an anonymous request goes to the date-only logger, whatever its level: a busy database or
+      // a refusal on the intake or receipt routes must not say to the second when someone used them.
+      const anonymous = request.routeOptions.config.anonymous === true && anonymousLog !== undefined
+      const log = anonymous ? anonymousLog : request.log
       if (appError.statusCode >= 500 && appError.code !== 'SERVICE_UNAVAILABLE') {
-        if (request.routeOptions.config.anonymous && anonymousLog) {
-          anonymousLog.error({ err: error }, 'an anonymous request failed')
+        if (anonymous) {
+          log.error({ err: error }, 'an anonymous request failed')
         } else {
-          request.log.error({ err: error, req: request }, 'request failed')
+          log.error({ err: error, req: request }, 'request failed')
         }
       } else if (isBusyDatabase(error)) {
         // Worth an operator's eye if frequent (pool too small, a long publication), but carries nothing of the request.
-        request.log.warn({ event: 'database-busy', dbCode: databaseCode(error) }, 'database busy; answered 503')
+        log.warn({ event: 'database-busy', dbCode: databaseCode(error) }, 'database busy; answered 503')
       } else {
-        request.log.debug({ code: appError.code, status: appError.statusCode }, 'request refused')
+        log.debug({ code: appError.code, status: appError.statusCode }, 'request refused')
       }
 
       return sendError(request, reply, appError)

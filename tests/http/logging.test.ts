@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { AppError } from '../../src/lib/errors.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 
@@ -121,6 +122,36 @@ describe('a server error on an anonymous route', () => {
       expect(line).not.toHaveProperty('reqId')
       expect(line).not.toHaveProperty('req')
       expect(JSON.stringify(line)).toContain('probe failure')
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('nor is a busy database or a refusal there: every line has the date only and no request id', async () => {
+    const t = await createTestApp({
+      extend: (app) => {
+        app.post('/test/anonymous-busy', { config: { anonymous: true } }, async () => {
+          throw Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })
+        })
+        app.post('/test/anonymous-refused', { config: { anonymous: true } }, async () => {
+          throw new AppError('BAD_REQUEST', 'probe refusal')
+        })
+      }
+    })
+    try {
+      const before = t.logs.lines.length
+      const busy = await t.app.inject({ method: 'POST', url: '/test/anonymous-busy', payload: {} })
+      const refused = await t.app.inject({ method: 'POST', url: '/test/anonymous-refused', payload: {} })
+      const lines = t.logs.records().slice(before)
+
+      expect(busy.statusCode).toBe(503)
+      expect(refused.statusCode).toBe(400)
+      expect(lines.map((line) => line.msg)).toEqual(['database busy; answered 503', 'request refused'])
+      for (const line of lines) {
+        expect(line.time).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+        expect(line).not.toHaveProperty('reqId')
+        expect(line).not.toHaveProperty('req')
+      }
     } finally {
       await t.close()
     }

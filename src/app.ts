@@ -112,7 +112,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(reviewModule)
   await app.register(codingsModule)
   await app.register(messagesModule)
-  await app.register(analysisModule, { queryTimeoutMs: config.analysisQueryTimeoutMs })
+  await app.register(analysisModule, { config })
   await app.register(summariesModule, { config, ...options.summaries })
   await app.register(usersModule)
   await app.register(retentionModule, { config })

@@ -34,7 +34,7 @@ const recorder = {
 
 const document = JSON.parse(await readFile(new URL('../../prisma/seed-data/cphf-v1.json', import.meta.url), 'utf8'))
 const service = createTrendsService({
-  repository: createTrendsRepository(recorder),
+  repository: createTrendsRepository(recorder, { queryTimeoutMs: 0 }),
   taxonomy: { current: async () => ({ document }) as unknown as Taxonomy },
   audit: { record: async () => undefined } as unknown as AuditRepository
 })

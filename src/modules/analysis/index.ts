@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import type { Config } from '../../config/env.js'
 import { createAuditRepository } from '../audit/audit.repository.js'
 import { createCodingsRepository } from '../codings/codings.repository.js'
 import { analysisRoutes } from './analysis.routes.js'
@@ -7,11 +8,8 @@ import { createFactsRepository } from './facts.repository.js'
 import { createTrendsRepository } from './trends.repository.js'
 import { createTrendsService } from './trends.service.js'
 
-/**
- * /api/v1/analysis: coder agreement, themed trends, co-occurrence and rising themes, for safety leads.
- * `queryTimeoutMs` bounds a trend's count over the analysis record (config ANALYSIS_QUERY_TIMEOUT_MS).
- */
-export const analysisModule: FastifyPluginAsync<{ queryTimeoutMs: number }> = async (app, { queryTimeoutMs }) => {
+/** /api/v1/analysis: coder agreement, themed trends, co-occurrence and rising themes, for safety leads. */
+export const analysisModule: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   const audit = createAuditRepository(app.db.prisma)
   // The first start after the analysis tables arrived derives them from the codings already there: in the
   // background once the server is up, since a server must start (live, not ready) even with its database down.
@@ -30,7 +28,7 @@ export const analysisModule: FastifyPluginAsync<{ queryTimeoutMs: number }> = as
   })
   const { prisma } = app.db
   const service = createAnalysisService({ codings: createCodingsRepository(prisma), taxonomy: app.taxonomy, audit })
-  const repository = createTrendsRepository(prisma, { queryTimeoutMs })
+  const repository = createTrendsRepository(prisma, { queryTimeoutMs: config.analysisQueryTimeoutMs })
   const trends = createTrendsService({ repository, taxonomy: app.taxonomy, audit })
   await app.register(analysisRoutes, { prefix: '/api/v1/analysis', service, trends })
 }

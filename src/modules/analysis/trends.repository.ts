@@ -35,21 +35,14 @@ const where = (fields: Omit<Filters, 'code'>, from: number, to: number) => {
  * answer; cancelled sooner, it is answered 503 with Retry-After (error-handler.ts), and the pages it read stay
  * cached for the retry. set_config(…, true) holds for this transaction only, on whichever pooled connection.
  */
-const bounded = <T>(prisma: PrismaClient, timeoutMs: number, query: Prisma.Sql) =>
+const bounded = (prisma: PrismaClient, timeoutMs: number, query: Prisma.Sql) =>
   prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT set_config('statement_timeout', ${String(timeoutMs)}, true)`
-    return tx.$queryRaw<T>(query)
+    return tx.$queryRaw<(MonthCount & { total: boolean })[]>(query)
   })
 
-export type TrendsRepositoryOptions = {
-  /** How long a count over the analysis record may run (config ANALYSIS_QUERY_TIMEOUT_MS). */
-  queryTimeoutMs?: number
-}
-
-export const createTrendsRepository = (
-  prisma: PrismaClient,
-  { queryTimeoutMs = 8_000 }: TrendsRepositoryOptions = {}
-) => ({
+/** `queryTimeoutMs`: how long a count over the analysis record may run (config ANALYSIS_QUERY_TIMEOUT_MS). */
+export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }: { queryTimeoutMs: number }) => ({
   /** Monthly counts of one rollup dimension: what unfiltered questions read, a few rows per month and value. */
   rollup: (dim: string, role: Role, from: number, to: number) =>
     prisma.$queryRaw<MonthCount[]>`
@@ -95,23 +88,22 @@ export const createTrendsRepository = (
       ? Prisma.sql`analysis_code t WHERE t.level = ${code.level}::smallint AND t.code = ${code.code}
           AND ${roleCondition('t', role)} AND ${where(fields, from, to)}`
       : Prisma.sql`analysis_report t WHERE ${where(fields, from, to)}`
-    if (groupBy !== 'code') {
-      const column = Prisma.raw(`t.${COLUMN[groupBy]}`)
-      const rows = await bounded<(MonthCount & { total: boolean })[]>(prisma, queryTimeoutMs, Prisma.sql`
+    const column = groupBy === 'code' ? null : Prisma.raw(`t.${COLUMN[groupBy]}`)
+    const query = column
+      ? Prisma.sql`
         SELECT t.month, coalesce(${column}, '') AS value, count(*)::int AS n, GROUPING(${column}) = 1 AS total
-        FROM ${source} GROUP BY GROUPING SETS ((t.month, ${column}), (t.month))`)
-      return [rows.filter((row) => !row.total), rows.filter((row) => row.total)]
-    }
-    // By code: the kept reports' codes at the level, looked up by primary key (report, level), so the cost follows
-    // the reports the filters keep, not every code row in the range.
-    const rows = await bounded<(MonthCount & { total: boolean })[]>(prisma, queryTimeoutMs, Prisma.sql`
+        FROM ${source} GROUP BY GROUPING SETS ((t.month, ${column}), (t.month))`
+      // By code: the kept reports' codes at the level, looked up by primary key (report, level), so the cost
+      // follows the reports the filters keep, not every code row in the range.
+      : Prisma.sql`
       WITH kept AS MATERIALIZED (SELECT t.report_id, t.month FROM ${source})
       SELECT k.month, c.code AS value, count(*)::int AS n, FALSE AS total
       FROM kept k JOIN analysis_code c ON c.report_id = k.report_id AND c.level = ${level}::smallint
       WHERE ${roleCondition('c', role)}
       GROUP BY k.month, c.code
       UNION ALL
-      SELECT month, '', count(*)::int, TRUE FROM kept GROUP BY month`)
+      SELECT month, '', count(*)::int, TRUE FROM kept GROUP BY month`
+    const rows = await bounded(prisma, queryTimeoutMs, query)
     return [rows.filter((row) => !row.total), rows.filter((row) => row.total)]
   },
 

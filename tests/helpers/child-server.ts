@@ -13,8 +13,20 @@ export type ChildServer = {
 }
 
 /** Starts a TypeScript entry point of this repository as a separate Node process and waits until it listens. */
-export const startChildServer = async (entry: string, env: Record<string, string>): Promise<ChildServer> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export const startChildServer = (entry: string, env: Record<string, string>): Promise<ChildServer> =>
+  startChildCommand(process.execPath, ['--import', 'tsx', entry], env)
+
+/**
+ * Runs a command in this repository (e.g. `npm start`) in the test's own process group, as a process manager would,
+ * and waits until the server it starts listens. `timeoutMs` covers anything it does first (npm's prestart build).
+ */
+export const startChildCommand = async (
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000
+): Promise<ChildServer> => {
+  const child = spawn(command, args, {
     cwd: ROOT,
     // Load shedding off unless a test sets it: on a loaded test machine a child's start-up stalls its event loop
     // past the limit, and its first request would be refused for reasons the test is not about.
@@ -79,7 +91,7 @@ export const startChildServer = async (entry: string, env: Record<string, string
       check()
     })
 
-  const listening = await waitForLine(/Server listening at/)
+  const listening = await waitForLine(/Server listening at/, timeoutMs)
   const port = Number(/:(\d+)"/.exec(listening)?.[1] ?? /:(\d+)/.exec(JSON.parse(listening).msg)?.[1])
 
   return { process: child, lines, port, waitForLine, exited }

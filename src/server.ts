@@ -11,10 +11,28 @@ export type StartServerOptions = {
 }
 
 /**
+ * Issue 14.7: on PostgreSQL in production the server secret must come from outside the database, or a copy of the
+ * database opens reviewers' TOTP secrets. The embedded quick start may still generate one (it warns at start how to
+ * move it out); a real deployment is refused until SERVER_SECRET is set.
+ */
+export const productionSecretProblem = (config: Config): string | undefined =>
+  config.isProduction && config.database.kind === 'postgres' && !config.serverSecret
+    ? 'SERVER_SECRET is not set. With DATABASE_URL and NODE_ENV=production it is required, so that a copy of the ' +
+      "database cannot open reviewers' TOTP secrets: set it from a secrets manager (openssl rand -base64 32). A " +
+      'deployment that has run without it has a generated secret in the database: print it with ' +
+      '`npm run --silent admin -- server-secret --show`, set SERVER_SECRET to it, then run ' +
+      '`admin -- server-secret --forget` (docs/keys.md, "The server secret").'
+    : undefined
+
+/**
  * Builds the app, listens, and on SIGTERM/SIGINT stops taking new requests, lets in-flight ones finish within
  * SHUTDOWN_GRACE_MS, then closes the database (R35). Past the grace period the process exits non-zero.
  */
 export const startServer = async (config: Config, options: StartServerOptions = {}): Promise<FastifyInstance> => {
+  const problem = productionSecretProblem(config)
+  if (problem) {
+    throw new Error(problem)
+  }
   const app = await buildApp(config)
   await options.beforeListen?.(app)
 

@@ -10,7 +10,9 @@ import { createKeysService, ServerSecretMismatchError, type TeamPublicKey } from
  * The service's keys, held in memory for the life of the process: the team public key (to seal narratives to)
  * and subkeys of the server secret. No secret key that can open a narrative is ever here. On the very first
  * start the team key pair is created and its recovery key handed to `onRecoveryKey` once (by default printed to
- * the terminal, never to the log).
+ * the terminal, never to the log). Without a terminal (stdout is a pipe or a file that a process manager or
+ * container runtime collects) the key is not created here: a recovery key written there lands in a log, so the
+ * server waits, not ready, for `admin init` (issue 17.8).
  */
 
 export type AppCrypto = {
@@ -42,6 +44,8 @@ export type AppCrypto = {
 export type KeyRing = {
   get(): AppCrypto
   isReady(): boolean
+  /** Why the keys are not loaded yet, when an operator can do something about it (readiness says so). */
+  notReadyReason(): string | undefined
   /** Picks up a team key rotated by `admin rotate-team-key` (also done every minute on its own). */
   refreshTeamKey(): Promise<void>
 }
@@ -58,7 +62,7 @@ export type CryptoPluginOptions = {
 }
 
 export const printRecoveryKey = (recoveryKey: string) => {
-  process.stderr.write(
+  process.stdout.write(
     [
       '',
       '  Candid has created the review team key. This is its RECOVERY KEY, shown once:',
@@ -75,21 +79,37 @@ export const printRecoveryKey = (recoveryKey: string) => {
 
 const RETRY_MS = 5000
 
+class NoTeamKeyError extends Error {
+  override name = 'NoTeamKeyError'
+  constructor () {
+    super(NO_TEAM_KEY_MESSAGE)
+  }
+}
+
+/** Where the first start may show the recovery key: only to a person at a terminal, never into collected output. */
+export const terminalRecoveryKeyPrinter = (stdout: { isTTY?: boolean } = process.stdout) =>
+  stdout.isTTY === true ? printRecoveryKey : undefined
+
+export const NO_TEAM_KEY_MESSAGE =
+  'There is no team key yet: run `npm run admin -- init` (node dist/cli/admin.js init), which prints the recovery ' +
+  'key once. The server creates it itself only with INIT_KEYS_ON_START=true and when started at a terminal, so ' +
+  'that the key never reaches a log.'
+
 export default fp<CryptoPluginOptions>(
-  async (app, { config, onRecoveryKey = printRecoveryKey }) => {
+  async (app, { config, onRecoveryKey = terminalRecoveryKeyPrinter() }) => {
     const sodium = await loadSodium()
     const keys = createKeysService({ repository: createKeysRepository(app.db.prisma), sodium })
     let loaded: AppCrypto | undefined
 
     const load = async () => {
-      const created = config.initKeysOnStart ? await keys.initialise() : null
+      const created = config.initKeysOnStart && onRecoveryKey ? await keys.initialise() : null
       if (created) {
         app.log.warn({ keyVersion: created.version }, 'team key created; recovery key shown on the terminal')
-        onRecoveryKey(created.recoveryKey)
+        onRecoveryKey?.(created.recoveryKey)
       }
       const teamKey = await keys.findTeamPublicKey()
       if (!teamKey) {
-        throw new Error('There is no team key yet: run `npm run admin -- init` (node dist/cli/admin.js init).')
+        throw new NoTeamKeyError()
       }
       const master = await keys.resolveServerSecret(config.serverSecret)
       if (!config.serverSecret) {
@@ -126,17 +146,24 @@ export default fp<CryptoPluginOptions>(
       return error
     }
     let retry: NodeJS.Timeout | undefined
+    let waitingForInit = false
     try {
       await load()
     } catch (error) {
       if (error instanceof ServerSecretMismatchError) {
         throw refuse(error)
       }
-      app.log.warn({ err: error }, 'keys not loaded yet (is the database migrated and reachable?); retrying')
+      if (error instanceof NoTeamKeyError) {
+        waitingForInit = true
+        app.log.warn(error.message)
+      } else {
+        app.log.warn({ err: error }, 'keys not loaded yet (is the database migrated and reachable?); retrying')
+      }
       retry = setInterval(() => {
         load().then(
           () => clearInterval(retry),
           (later: unknown) => {
+            waitingForInit = later instanceof NoTeamKeyError
             // Found only once the database answered: stay not ready (readiness says the keys are not loaded).
             if (later instanceof ServerSecretMismatchError) {
               clearInterval(retry)
@@ -167,6 +194,7 @@ export default fp<CryptoPluginOptions>(
     app.decorate('keys', {
       refreshTeamKey,
       isReady: () => loaded !== undefined,
+      notReadyReason: () => (loaded === undefined && waitingForInit ? NO_TEAM_KEY_MESSAGE : undefined),
       get: () => {
         if (!loaded) {
           throw new AppError('SERVICE_UNAVAILABLE', 'The service is starting. Please try again shortly.', {

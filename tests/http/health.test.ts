@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { migrateDatabase } from '../../src/db/migrator.js'
+import { printRecoveryKey, terminalRecoveryKeyPrinter } from '../../src/plugins/crypto.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 
 describe('health', () => {
@@ -80,7 +81,7 @@ describe('health', () => {
 
     const before = await t.app.inject({ method: 'GET', url: '/health/ready' })
     expect(before.statusCode).toBe(503)
-    expect(before.json().message).toBe('The service keys are not loaded yet.')
+    expect(before.json().message).toMatch(/^The service keys are not loaded yet\. There is no team key yet: run `npm run admin -- init`/)
     expect(t.recoveryKey).toBeUndefined()
 
     const { createKeysService } = await import('../../src/modules/keys/keys.service.js')
@@ -97,5 +98,40 @@ describe('health', () => {
       status = (await t.app.inject({ method: 'GET', url: '/health/ready' })).statusCode
     }
     expect(status).toBe(200)
+  })
+
+  // Issue 17.8: stdout collected by a process manager or container runtime ends in a log; the key must not go there.
+  it('prints the recovery key only to a terminal', () => {
+    expect(terminalRecoveryKeyPrinter({ isTTY: true })).toBe(printRecoveryKey)
+    expect(terminalRecoveryKeyPrinter({ isTTY: false })).toBeUndefined()
+    expect(terminalRecoveryKeyPrinter({})).toBeUndefined()
+  })
+
+  it('started without a terminal, creates no key and writes none to stdout; waits, not ready, naming admin init', async () => {
+    const written: string[] = []
+    const original = process.stdout.write.bind(process.stdout)
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY')
+    Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true })
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      written.push(String(chunk))
+      return original(chunk, ...rest)
+    }) as typeof process.stdout.write
+    try {
+      // No onRecoveryKey: the server's own default, as `npm start` under a process manager runs it.
+      t = await createTestApp({ buildOptions: { onRecoveryKey: undefined } })
+    } finally {
+      process.stdout.write = original
+      if (tty) {
+        Object.defineProperty(process.stdout, 'isTTY', tty)
+      } else {
+        delete (process.stdout as { isTTY?: boolean }).isTTY
+      }
+    }
+    expect(written.join('')).not.toMatch(/RECOVERY KEY/)
+    expect(t.logs.lines.join('\n')).not.toMatch(/RECOVERY KEY/)
+    expect(await t.app.db.prisma.teamKey.count()).toBe(0)
+    const before = await t.app.inject({ method: 'GET', url: '/health/ready' })
+    expect(before.statusCode).toBe(503)
+    expect(before.json().message).toMatch(/run `npm run admin -- init`/)
   })
 })

@@ -5,7 +5,7 @@ import type { KeyRing } from '../../plugins/crypto.js'
 
 export type HealthServiceDeps = {
   db: Pick<Database, 'prisma' | 'ping'>
-  keys: Pick<KeyRing, 'isReady'>
+  keys: Pick<KeyRing, 'isReady' | 'notReadyReason'>
   isDatabaseDurable: () => boolean
   /** Migration folders shipped with this build, read once at start. */
   expectedMigrations: readonly string[]
@@ -35,7 +35,7 @@ export const createHealthService = ({ db, keys, isDatabaseDurable, expectedMigra
       throw notReady('The database durability settings (fsync, synchronous_commit) are not verified.')
     }
     if (!keys.isReady()) {
-      throw notReady('The service keys are not loaded yet.')
+      throw notReady(`The service keys are not loaded yet.${keys.notReadyReason() ? ` ${keys.notReadyReason()}` : ''}`)
     }
   }
 })

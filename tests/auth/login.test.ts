@@ -3,7 +3,8 @@ import { URI } from 'otpauth'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { totpCode } from '../../src/lib/auth/totp.js'
 import { deriveKey, keyedHash } from '../../src/lib/crypto/secrets.js'
-import { FAILURES_BEFORE_LOCK } from '../../src/modules/auth/auth.service.js'
+import { ACCOUNT_THROTTLE, CLIENT_THROTTLE } from '../../src/modules/auth/auth.service.js'
+import { throttleDelayMs } from '../../src/modules/auth/sessions.repository.js'
 import { createUsersRepository } from '../../src/modules/users/users.repository.js'
 import { createUsersService } from '../../src/modules/users/users.service.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
@@ -74,78 +75,116 @@ describe('reviewer sign-in (R19–R23)', () => {
     expect(replay.statusCode).toBe(401)
   })
 
-  it('locks an account name for 15 minutes after five failures, whether or not it exists', async () => {
-    const dave = await createUser(t.app, { email: 'dave@example.org' })
-    for (let i = 0; i < 5; i++) {
-      expect((await login(t.app, dave, { password: `wrong password number ${i}` })).statusCode).toBe(401)
-      expect((await login(t.app, { ...dave, email: 'ghost@example.org' })).statusCode).toBe(401)
-    }
-
-    const locked = await login(t.app, dave)
-    const ghost = await login(t.app, { ...dave, email: 'ghost@example.org' })
-
-    expect(locked.statusCode).toBe(429)
-    expect(ghost.statusCode).toBe(429)
-    expect(locked.json().message).toBe(ghost.json().message)
-    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800)
-  })
-
-  /** The keyed hash an account name's failures are counted under. */
-  const accountHash = (email: string) => {
-    const { sodium, loginThrottleKey } = t.app.keys.get()
-    return Buffer.from(keyedHash(sodium, `account|${email}`, loginThrottleKey))
-  }
+  /** A sign-in from a given client address. */
+  const loginFrom = (app: TestApp['app'], address: string, user: TestUser, overrides: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: address,
+      payload: { email: user.email, password: user.password, totp: user.code(), ...overrides }
+    })
   const statuses = (answers: { statusCode: number }[]) =>
     answers.reduce<Record<number, number>>(
       (tally, res) => ({ ...tally, [res.statusCode]: (tally[res.statusCode] ?? 0) + 1 }),
       {}
     )
+  /** The clock moves on by rewriting the stored instants (they are all the throttle keeps). */
+  const age = (seconds: number) =>
+    t.app.db.prisma.$executeRawUnsafe(
+      `UPDATE login_attempt SET window_start = window_start - interval '${seconds} seconds',
+         locked_until = locked_until - interval '${seconds} seconds'`
+    )
 
-  it('gives 20 parallel wrong passwords only five checks, then refuses even the right password and code', async () => {
+  it('slows a client after three failures on an account name, known or not, and only that client', async () => {
+    const dave = await createUser(t.app, { email: 'dave@example.org' })
+    const ghost = { ...dave, email: 'ghost@example.org' }
+    for (let i = 0; i < CLIENT_THROTTLE.free; i++) {
+      expect((await loginFrom(t.app, '203.0.113.1', dave, { password: `wrong password number ${i}` })).statusCode).toBe(401)
+      expect((await loginFrom(t.app, '203.0.113.1', ghost)).statusCode).toBe(401)
+    }
+
+    const [slowed, slowedGhost] = await Promise.all([
+      loginFrom(t.app, '203.0.113.1', dave),
+      loginFrom(t.app, '203.0.113.1', ghost)
+    ])
+    expect(slowed.statusCode).toBe(429)
+    expect(slowedGhost.statusCode).toBe(429)
+    expect(slowed.json().message).toBe(slowedGhost.json().message)
+    expect(Number(slowed.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+    expect(Number(slowed.headers['retry-after'])).toBeLessThanOrEqual(CLIENT_THROTTLE.baseMs / 1000)
+    // Elsewhere, the reviewer signs in.
+    expect((await loginFrom(t.app, '198.51.100.1', dave)).statusCode).toBe(200)
+  })
+
+  // Issue 17.7: six wrong passwords used to lock any reviewer out for 15 minutes, even with the right password and
+  // code.
+  it('while others guess from many clients, the right password with a fresh code still signs in', async () => {
+    const erin = await createUser(t.app, { email: 'erin@example.org' })
+    for (let i = 0; i < 12; i++) {
+      const res = await loginFrom(t.app, `203.0.113.${20 + i}`, erin, { password: `guess number ${i} at erin` })
+      expect(res.statusCode).toBe(401)
+    }
+    // A guessing client that has failed before is held back by the account's delay, even with the right answer…
+    const guesser = await loginFrom(t.app, '203.0.113.20', erin)
+    expect(guesser.statusCode).toBe(429)
+    expect(guesser.headers['set-cookie']).toBeUndefined()
+    // …and the reviewer, at a client that has not failed on the account, signs in.
+    const reviewer = await loginFrom(t.app, '198.51.100.2', erin)
+    expect(reviewer.statusCode).toBe(200)
+    expect(reviewer.json()).toMatchObject({ email: 'erin@example.org' })
+  })
+
+  it('gives 20 parallel wrong passwords from one client three checks; the right answer elsewhere signs in', async () => {
     const gina = await createUser(t.app, { email: 'gina@example.org' })
 
     const burst = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => login(t.app, gina, { password: `wrong password number ${i} for gina` }))
+      Array.from({ length: 20 }, (_, i) =>
+        loginFrom(t.app, '203.0.113.50', gina, { password: `wrong password number ${i} for gina` })
+      )
     )
 
-    // Each attempt is counted before its password is checked: the first five get a check (and fail), the rest are
-    // refused unchecked. Before the fix all twenty were checked, each overwriting the others' count.
-    expect(statuses(burst)).toEqual({ 401: FAILURES_BEFORE_LOCK, 429: 20 - FAILURES_BEFORE_LOCK })
-    const right = await login(t.app, gina)
-    expect(right.statusCode).toBe(429)
-    expect(right.headers['set-cookie']).toBeUndefined()
-    expect(Number(right.headers['retry-after'])).toBeGreaterThan(800)
-    const where = { accountHash: accountHash(gina.email) }
-    expect((await t.app.db.prisma.loginAttempt.findUniqueOrThrow({ where })).lockedUntil).not.toBeNull()
+    // Each attempt is counted before its password is checked: the first three get a check (and fail), the rest are
+    // refused unchecked while the delay the third set runs.
+    expect(statuses(burst)).toEqual({ 401: CLIENT_THROTTLE.free, 429: 20 - CLIENT_THROTTLE.free })
+    expect((await loginFrom(t.app, '198.51.100.3', gina)).statusCode).toBe(200)
   })
 
-  it('lifts the lock 15 minutes after it was set, not before; a success then clears the count', async () => {
+  it('doubles the delay with each failure and lifts it when it runs out; a success clears the counts', async () => {
     const hal = await createUser(t.app, { email: 'hal@example.org' })
-    for (let i = 0; i < FAILURES_BEFORE_LOCK; i++) {
-      expect((await login(t.app, hal, { password: `wrong password number ${i} for hal` })).statusCode).toBe(401)
+    const from = '203.0.113.60'
+    for (let i = 0; i < CLIENT_THROTTLE.free; i++) {
+      expect((await loginFrom(t.app, from, hal, { password: `wrong password number ${i} for hal` })).statusCode).toBe(401)
     }
-    expect((await login(t.app, hal)).statusCode).toBe(429)
-    const where = { accountHash: accountHash(hal.email) }
-    // The clock moves on by rewriting the stored instants (they are all the lock keeps).
-    const age = (minutes: number) =>
-      t.app.db.prisma.$executeRawUnsafe(
-        `UPDATE login_attempt SET window_start = window_start - interval '${minutes} minutes',
-           locked_until = locked_until - interval '${minutes} minutes' WHERE account_hash = $1`,
-        where.accountHash
-      )
-
-    await age(14)
-    const stillLocked = await login(t.app, hal)
-    expect(stillLocked.statusCode).toBe(429)
-    expect(Number(stillLocked.headers['retry-after'])).toBeLessThanOrEqual(60)
-
-    await age(1.1)
-    const res = await login(t.app, hal)
+    for (let failures = CLIENT_THROTTLE.free; failures < CLIENT_THROTTLE.free + 3; failures++) {
+      const delay = throttleDelayMs(failures, CLIENT_THROTTLE) / 1000
+      const held = await loginFrom(t.app, from, hal)
+      expect(held.statusCode).toBe(429)
+      // Counted from the failure's start: a loaded machine may have spent a few seconds since.
+      expect(Number(held.headers['retry-after'])).toBeLessThanOrEqual(delay)
+      expect(Number(held.headers['retry-after'])).toBeGreaterThan(delay / 2 - 2)
+      await age(delay + 0.1)
+      expect((await loginFrom(t.app, from, hal, { password: `wrong again after ${failures}` })).statusCode).toBe(401)
+    }
+    const delay = throttleDelayMs(CLIENT_THROTTLE.free + 3, CLIENT_THROTTLE) / 1000
+    expect(delay).toBe(40)
+    await age(delay + 0.1)
+    const res = await loginFrom(t.app, from, hal)
     expect(res.statusCode).toBe(200)
-    expect(await t.app.db.prisma.loginAttempt.count({ where })).toBe(0)
+    const { sodium, loginThrottleKey } = t.app.keys.get()
+    const keysOf = [`account|${hal.email}`, `account|${hal.email}|client|${from}`].map((text) =>
+      Buffer.from(keyedHash(sodium, text, loginThrottleKey))
+    )
+    expect(await t.app.db.prisma.loginAttempt.count({ where: { accountHash: { in: keysOf } } })).toBe(0)
   })
 
-  it('counts failures across instances: two apps on one PostgreSQL database give 20 tries five checks', async (context) => {
+  it('caps the delay at 15 minutes', () => {
+    expect(throttleDelayMs(CLIENT_THROTTLE.free - 1, CLIENT_THROTTLE)).toBe(0)
+    expect(throttleDelayMs(CLIENT_THROTTLE.free, CLIENT_THROTTLE)).toBe(5000)
+    expect(throttleDelayMs(1000, CLIENT_THROTTLE)).toBe(15 * 60 * 1000)
+    expect(throttleDelayMs(ACCOUNT_THROTTLE.free + 1, ACCOUNT_THROTTLE)).toBe(10_000)
+  })
+
+  it('counts failures across instances: two apps on one PostgreSQL database give 20 tries three checks', async (context) => {
     if (t.database.kind !== 'postgres') {
       context.skip('PGlite is one process\'s database: a second instance cannot open it')
     }
@@ -154,12 +193,11 @@ describe('reviewer sign-in (R19–R23)', () => {
       const ivy = await createUser(t.app, { email: 'ivy@example.org' })
       const burst = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          login(i % 2 ? other.app : t.app, ivy, { password: `wrong password number ${i} for ivy` })
+          loginFrom(i % 2 ? other.app : t.app, '203.0.113.70', ivy, { password: `wrong password number ${i} for ivy` })
         )
       )
 
-      expect(statuses(burst)).toEqual({ 401: FAILURES_BEFORE_LOCK, 429: 20 - FAILURES_BEFORE_LOCK })
-      expect((await login(other.app, ivy)).statusCode).toBe(429)
+      expect(statuses(burst)).toEqual({ 401: CLIENT_THROTTLE.free, 429: 20 - CLIENT_THROTTLE.free })
     } finally {
       await other.stop()
     }

@@ -56,6 +56,7 @@ describe('npm run --silent admin: the documented command lines, as processes', (
     { timeout: 120_000 },
     async () => {
       testDb = await createTestDatabase()
+      expect((await runAdmin(['init'], testDb.env)).code).toBe(0)
       server = await startChildServer('src/server.ts', testDb.env)
 
       const result = await runNpm('admin', ['list-users'], testDb.env)

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { runAdmin } from '../helpers/admin.js'
 import { type ChildServer, startChildServer } from '../helpers/child-server.js'
 import { newIdempotencyKey, reportBody } from '../helpers/reports.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js'
@@ -21,6 +22,8 @@ describe('acknowledged means durable', () => {
   it('keeps every report answered 201 across a SIGKILL during a burst', async () => {
     testDb = await createTestDatabase()
     const env = { ...testDb.env, RATE_LIMIT_INTAKE_PER_10MIN: '1000000', RATE_LIMIT_RECEIPT_PER_MIN: '1000000' }
+    // A child's stdout is a pipe, so it makes no team key itself (17.8): the operator's `admin init` first.
+    expect((await runAdmin(['init'], testDb.env)).code).toBe(0)
     server = await startChildServer('src/server.ts', env)
     const url = `http://127.0.0.1:${server.port}`
 

@@ -19,7 +19,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     { schema: loginSchema, config: { rateLimit: { max: loginsPerMinute, timeWindow: '1 minute' } } },
     async (request, reply) => {
       try {
-        const { token, session, userId } = await service.login(request.body)
+        const { token, session, userId } = await service.login(request.body, request.ip)
         request.log.info({ event: 'sign-in', outcome: 'success', user: userId }, 'signed in')
         app.sessionCookie.set(reply, token)
         return session
@@ -63,14 +63,14 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post('/password', { schema: passwordSchema, onRequest: anyRole }, async (request, reply) => {
     const session = request.session as RequestSession
-    await service.changePassword(session, request.body.currentPassword, request.body.newPassword)
+    await service.changePassword(session, request.body.currentPassword, request.body.newPassword, request.ip)
     request.log.info({ event: 'password-changed', user: session.userId }, 'password changed')
     return reply.code(204).send(null)
   })
 
   app.post('/recover', { schema: recoverSchema, onRequest: anyRole }, async (request) => {
     const session = request.session as RequestSession
-    await service.recover(session, request.body.password, request.body.recoveryKey)
+    await service.recover(session, request.body.password, request.body.recoveryKey, request.ip)
     await audit.record({ actorId: session.userId, action: 'user.recovered-unsealing' }, new Date())
     request.log.warn({ event: 'unsealing-recovered', user: session.userId }, 'unsealing restored with the recovery key')
     return { email: session.email, role: session.role, canUnseal: true, csrfToken: csrfTokenFor(session.token) }

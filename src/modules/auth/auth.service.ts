@@ -22,15 +22,20 @@ import type { LoginAttemptsRepository, SessionsRepository } from './sessions.rep
 
 /**
  * Sign-in (R21, R22): password, then TOTP, each step on the same path whether or not the account exists, with
- * one answer for every failure. Failures are counted per account name (kept as a keyed hash, so unknown names are
- * throttled the same way): five in 15 minutes lock the name for 15 minutes. Each attempt is counted before its
- * password is checked and forgiven only if it succeeds, so parallel attempts cannot get more than five checks;
- * a success clears the name's count.
+ * one answer for every failure. Failures slow guessing rather than lock anyone out (issue 17.7: a lock let anyone
+ * keep a reviewer out with six wrong passwords). Two throttles, both kept as keyed hashes in the database so that
+ * unknown names are throttled alike and every instance counts together:
+ * - per account and client (the address the request came from): after three failures each further attempt from
+ *   that client waits 5 s, doubling with every failure, up to 15 minutes;
+ * - per account, across clients: after five failures the same doubling delay, which holds back only clients that
+ *   have already failed on this account. A client with no failures on it — the reviewer at their own desk — is
+ *   always checked, so the right password with a fresh code still signs in while someone else is guessing.
+ * Each attempt is counted before its password is checked and forgiven only if it succeeds, so parallel attempts
+ * cannot get more checks than the throttle allows.
  */
 
-export const FAILURES_BEFORE_LOCK = 5
-export const FAILURE_WINDOW_MS = 15 * 60 * 1000
-export const LOCK_MS = 15 * 60 * 1000
+export const CLIENT_THROTTLE = { free: 3, baseMs: 5000, maxMs: 15 * 60 * 1000, forgetAfterMs: 24 * 3600 * 1000 }
+export const ACCOUNT_THROTTLE = { free: 5, baseMs: 5000, maxMs: 15 * 60 * 1000, forgetAfterMs: 24 * 3600 * 1000 }
 
 const WRONG = 'The e-mail address, password or code is wrong.'
 
@@ -71,24 +76,27 @@ export const createAuthService = (deps: AuthServiceDeps) => {
   const dummyHash = hashPassword('candid-no-such-account-padding-0000')
 
   /**
-   * Counts this attempt against the account before any password is checked (R22), and refuses it if it is over
-   * the limit: one atomic statement, so a burst of parallel attempts cannot all slip in before the first failure
-   * is written, and several instances count together. The attempt stays counted as a failure unless the caller
-   * clears it on success.
+   * Counts this attempt against the account and client before any password is checked (R22), and refuses it while
+   * a delay earned by earlier failures runs: atomic statements, so a burst of parallel attempts cannot all slip in
+   * before the first failure is written, and several instances count together. The attempt stays counted as a
+   * failure unless the caller clears the returned keys on success.
    */
-  const reserveAttempt = async (accountHash: Uint8Array, now: Date, message: string) => {
-    const reservation = await attempts.reserve(accountHash, {
-      now,
-      limit: FAILURES_BEFORE_LOCK,
-      windowMs: FAILURE_WINDOW_MS,
-      lockMs: LOCK_MS
-    })
-    if (reservation.failures > FAILURES_BEFORE_LOCK) {
-      const until = reservation.lockedUntil?.getTime() ?? now.getTime() + LOCK_MS
-      throw new AppError('RATE_LIMITED', message, {
+  const reserveAttempt = async (email: string, client: string, now: Date): Promise<Uint8Array[]> => {
+    const { sodium, loginThrottleKey } = keys.get()
+    const accountKey = keyedHash(sodium, `account|${email}`, loginThrottleKey)
+    const clientKey = keyedHash(sodium, `account|${email}|client|${client}`, loginThrottleKey)
+    const byClient = await attempts.reserve(clientKey, { now, enforce: true, policy: CLIENT_THROTTLE })
+    // Others' failures hold back only a client that has failed on this account itself.
+    const byAccount = byClient.allowed
+      ? await attempts.reserve(accountKey, { now, enforce: byClient.failures > 1, policy: ACCOUNT_THROTTLE })
+      : byClient
+    if (!byAccount.allowed) {
+      const until = byAccount.delayedUntil?.getTime() ?? now.getTime()
+      throw new AppError('RATE_LIMITED', 'Too many failed attempts for this account. Wait before trying again.', {
         headers: { 'Retry-After': String(Math.max(1, Math.ceil((until - now.getTime()) / 1000))) }
       })
     }
+    return [clientKey, accountKey]
   }
 
   /**
@@ -160,19 +168,17 @@ export const createAuthService = (deps: AuthServiceDeps) => {
   }
 
   /** A signed-in user's password check (password change, recovery): failures count as sign-in failures. */
-  const checkOwnPassword = async (userId: string, password: string) => {
-    const crypto = keys.get()
+  const checkOwnPassword = async (userId: string, password: string, client: string) => {
     const now = clock()
     const user = await users.findById(userId)
     if (!user) {
       throw new AppError('UNAUTHORIZED', 'Sign in first.')
     }
-    const accountHash = keyedHash(crypto.sodium, `account|${user.email}`, crypto.loginThrottleKey)
-    await reserveAttempt(accountHash, now, 'Too many wrong passwords for this account. Try again in 15 minutes.')
+    const throttleKeys = await reserveAttempt(user.email, client, now)
     if (!(await verifyPassword(user.passwordHash, password))) {
       throw new AppError('FORBIDDEN', 'The current password is wrong.')
     }
-    await attempts.clear(accountHash)
+    await attempts.clear(...throttleKeys)
     return user
   }
 
@@ -181,14 +187,14 @@ export const createAuthService = (deps: AuthServiceDeps) => {
      * A signed-in user changes their password: the team key is re-wrapped under the new one (from this session's
      * copy), the grant box re-derived, and every other session of theirs ended.
      */
-    changePassword: async (session: RequestSession, currentPassword: string, newPassword: string) => {
+    changePassword: async (session: RequestSession, currentPassword: string, newPassword: string, client: string) => {
       // The quick rules first (no password check for "short"); the strength estimate only for the account's
       // holder, once the current password is proved, so that no one else can keep the estimator busy.
       const basic = basicPasswordProblem(newPassword)
       if (basic) {
         throw new AppError('VALIDATION_FAILED', `newPassword: ${basic}`)
       }
-      const user = await checkOwnPassword(session.userId, currentPassword)
+      const user = await checkOwnPassword(session.userId, currentPassword, client)
       const problem = await passwordProblem(newPassword, { email: user.email })
       if (problem) {
         throw new AppError('VALIDATION_FAILED', `newPassword: ${problem}`)
@@ -219,8 +225,8 @@ export const createAuthService = (deps: AuthServiceDeps) => {
      * Restores unsealing with the recovery key from setup: the team key is opened with it and wrapped under the
      * user's password (checked here), and this session can unseal at once.
      */
-    recover: async (session: RequestSession, password: string, recoveryKey: string) => {
-      const user = await checkOwnPassword(session.userId, password)
+    recover: async (session: RequestSession, password: string, recoveryKey: string, client: string) => {
+      const user = await checkOwnPassword(session.userId, password, client)
       const crypto = keys.get()
       let team: TeamSecret
       try {
@@ -240,12 +246,12 @@ export const createAuthService = (deps: AuthServiceDeps) => {
       }
     },
 
-    login: async (body: TLoginBody): Promise<LoginResult> => {
+    /** `client` names where the attempt came from (the request's address; only a keyed hash of it is kept). */
+    login: async (body: TLoginBody, client: string): Promise<LoginResult> => {
       const crypto = keys.get()
       const now = clock()
       const email = normaliseEmail(body.email)
-      const accountHash = keyedHash(crypto.sodium, `account|${email}`, crypto.loginThrottleKey)
-      await reserveAttempt(accountHash, now, 'Too many failed sign-ins for this account. Try again in 15 minutes.')
+      const throttleKeys = await reserveAttempt(email, client, now)
 
       const user = await users.findByEmail(email)
       const isPasswordRight = await verifyPassword(user?.passwordHash ?? (await dummyHash), body.password)
@@ -268,7 +274,7 @@ export const createAuthService = (deps: AuthServiceDeps) => {
         // The reservation stands as this failure.
         throw new AppError('UNAUTHORIZED', WRONG)
       }
-      await attempts.clear(accountHash)
+      await attempts.clear(...throttleKeys)
       if (needsRehash(user.passwordHash)) {
         await users.updatePasswordHash(user.id, await hashPassword(body.password))
       }

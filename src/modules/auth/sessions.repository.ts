@@ -1,4 +1,4 @@
-import type { PrismaClient, Role } from '../../generated/prisma/client.js'
+import { Prisma, type PrismaClient, type Role } from '../../generated/prisma/client.js'
 import { bytes } from '../../db/bytes.js'
 
 type FoundSession = {
@@ -57,63 +57,68 @@ export const createSessionsRepository = (prisma: PrismaClient) => ({
 
 export type SessionsRepository = ReturnType<typeof createSessionsRepository>
 
-/** What an attempt's reservation found: the failures counted in the window with this one, and the lock if any. */
-export type AttemptReservation = { failures: number; lockedUntil: Date | null }
+/** What an attempt's reservation found: whether it may go on to a check, the failures counted, and the delay. */
+export type AttemptReservation = { allowed: boolean; failures: number; delayedUntil: Date | null }
+
+/** How failures slow the next attempt: none for the first `free`, then `baseMs` doubling up to `maxMs`. */
+export type ThrottlePolicy = { free: number; baseMs: number; maxMs: number; forgetAfterMs: number }
+
+/** The delay after the n-th failure in a row (milliseconds; 0 for none). Pure, for the docs and tests. */
+export const throttleDelayMs = (failures: number, { free, baseMs, maxMs }: ThrottlePolicy) =>
+  failures < free ? 0 : Math.min(maxMs, baseMs * 2 ** Math.min(failures - free, 30))
 
 /**
- * Failed sign-ins per account name (R22), in the database so that every instance counts together. An attempt is
- * reserved (counted as a failure) before the password is checked, by one atomic statement: parallel attempts
- * queue on the row, each sees the count with its own, and only the first `limit` in a window go on to a check.
+ * Failed sign-ins (R22, issue 17.7), in the database so that every instance counts together. Each row is one
+ * throttle key (an account name, or an account name with one client: see the auth service) holding the failures
+ * in a row, the last one's time (`window_start`) and the time before which no further attempt is checked
+ * (`locked_until`). An attempt is reserved (counted as a failure) before the password is checked, by one atomic
+ * statement: parallel attempts queue on the row, and once one of them has set a delay the rest are refused.
  */
 export const createLoginAttemptsRepository = (prisma: PrismaClient) => ({
   /**
-   * Counts one attempt against the account and returns the count with it. A new window starts when the last one
-   * is over (`windowMs` from its first failure, or its lock has run out); the attempt that reaches `limit` locks
-   * the name for `lockMs`. While locked, attempts are still counted (so they come back above `limit`, refused) but
-   * neither extend the lock nor open a window.
+   * Counts one attempt under the key and sets the delay its failure count earns, unless `enforce` is on and an
+   * earlier failure's delay has not run out: then nothing changes and the attempt is not allowed. Failures are
+   * forgotten `forgetAfterMs` after the last one.
    */
   reserve: async (
-    accountHash: Uint8Array,
-    { now, limit, windowMs, lockMs }: { now: Date; limit: number; windowMs: number; lockMs: number }
+    key: Uint8Array,
+    { now, enforce, policy }: { now: Date; enforce: boolean; policy: ThrottlePolicy }
   ): Promise<AttemptReservation> => {
     const at = now.toISOString()
-    const windowOpenedAfter = new Date(now.getTime() - windowMs).toISOString()
-    const lockUntil = new Date(now.getTime() + lockMs).toISOString()
-    // "Fresh": the stored window no longer counts (its lock has run out, or it was never locked and is over).
-    const rows = await prisma.$queryRaw<{ failures: number; lockedUntil: Date | null }[]>`
+    const forgottenBefore = new Date(now.getTime() - policy.forgetAfterMs).toISOString()
+    const failures = Prisma.sql`CASE WHEN a.window_start <= ${forgottenBefore}::timestamptz THEN 1
+      ELSE LEAST(a.failures, 1000000) + 1 END`
+    const delayAfter = (count: Prisma.Sql) => Prisma.sql`CASE WHEN ${count} >= ${policy.free}::int
+      THEN ${at}::timestamptz + make_interval(secs => LEAST(${policy.maxMs}::float8,
+        ${policy.baseMs}::float8 * power(2, LEAST(${count} - ${policy.free}::int, 30))) / 1000) END`
+    const rows = await prisma.$queryRaw<{ failures: number; delayedUntil: Date | null }[]>`
       INSERT INTO login_attempt AS a (account_hash, failures, window_start, locked_until)
-      VALUES (
-        ${Buffer.from(accountHash)}, 1, ${at}::timestamptz,
-        CASE WHEN ${limit}::int <= 1 THEN ${lockUntil}::timestamptz END
-      )
+      VALUES (${Buffer.from(key)}, 1, ${at}::timestamptz, ${delayAfter(Prisma.sql`1`)})
       ON CONFLICT (account_hash) DO UPDATE SET
-        failures = CASE
-          WHEN a.locked_until <= ${at}::timestamptz
-            OR (a.locked_until IS NULL AND a.window_start <= ${windowOpenedAfter}::timestamptz) THEN 1
-          ELSE LEAST(a.failures, 1000000) + 1
-        END,
-        window_start = CASE
-          WHEN a.locked_until <= ${at}::timestamptz
-            OR (a.locked_until IS NULL AND a.window_start <= ${windowOpenedAfter}::timestamptz) THEN ${at}::timestamptz
-          ELSE a.window_start
-        END,
-        locked_until = CASE
-          WHEN a.locked_until <= ${at}::timestamptz
-            OR (a.locked_until IS NULL AND a.window_start <= ${windowOpenedAfter}::timestamptz)
-            THEN CASE WHEN ${limit}::int <= 1 THEN ${lockUntil}::timestamptz END
-          WHEN a.locked_until IS NOT NULL THEN a.locked_until
-          WHEN a.failures + 1 >= ${limit}::int THEN ${lockUntil}::timestamptz
-        END
-      RETURNING failures, locked_until AS "lockedUntil"`
+        failures = ${failures},
+        window_start = ${at}::timestamptz,
+        locked_until = ${delayAfter(failures)}
+      WHERE NOT ${enforce}::boolean
+        OR a.locked_until IS NULL
+        OR a.locked_until <= ${at}::timestamptz
+        OR a.window_start <= ${forgottenBefore}::timestamptz
+      RETURNING failures, locked_until AS "delayedUntil"`
     const row = rows[0]
-    if (!row) {
-      throw new Error('login_attempt: the upsert returned no row')
+    if (row) {
+      return {
+        allowed: true,
+        failures: Number(row.failures),
+        delayedUntil: row.delayedUntil === null ? null : new Date(row.delayedUntil)
+      }
     }
-    return { failures: Number(row.failures), lockedUntil: row.lockedUntil === null ? null : new Date(row.lockedUntil) }
+    // Refused: the delay still running, read after the fact (the statement above changed nothing).
+    const held = await prisma.loginAttempt.findUnique({ where: { accountHash: bytes(key) } })
+    return { allowed: false, failures: held?.failures ?? 0, delayedUntil: held?.lockedUntil ?? now }
   },
 
   /** The account proved itself (right password, and code at sign-in): its failures are forgiven. */
-  clear: (accountHash: Uint8Array) => prisma.loginAttempt.deleteMany({ where: { accountHash: bytes(accountHash) } })
+  clear: (...keys: Uint8Array[]) =>
+    prisma.loginAttempt.deleteMany({ where: { accountHash: { in: keys.map((key) => bytes(key)) } } })
 })
 
 export type LoginAttemptsRepository = ReturnType<typeof createLoginAttemptsRepository>

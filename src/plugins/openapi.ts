@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import { jsonSchemaTransform } from 'fastify-type-provider-zod'
+import { isSessionHook } from './sessions.js'
 
 type Transform = typeof jsonSchemaTransform
 type ResponseSchema = { description?: string; [key: string]: unknown }
@@ -12,7 +13,7 @@ type ResponseSchema = { description?: string; [key: string]: unknown }
  * the response's description (e.g. the regional summaries' CSV).
  */
 const transform: Transform = (input) => {
-  const output = jsonSchemaTransform(input)
+  const output = withSessionSecurity(input, jsonSchemaTransform(input))
   const produces = (input.schema as { produces?: string[] } | undefined)?.produces
   // Routes without a schema (test probes, framework routes) have none to add to.
   const response = output.schema?.response as Record<string, ResponseSchema> | undefined
@@ -23,6 +24,20 @@ const transform: Transform = (input) => {
     produces.map((type) => [type, { schema: type === 'application/json' ? json : { type: 'string', description } }])
   )
   return { ...output, schema: { ...output.schema, response: { ...response, 200: { description, content } } } }
+}
+
+/**
+ * Issue 14.6: a route behind requireRole is documented as needing the session cookie, and, if it changes anything,
+ * the X-CSRF-Token header too, so that Swagger UI's "Authorize" takes the csrfToken from the sign-in answer and
+ * its try-outs send it (the browser sends the cookie itself, same origin).
+ */
+const withSessionSecurity = (input: Parameters<Transform>[0], output: ReturnType<Transform>): ReturnType<Transform> => {
+  const route = (input as { route?: { method?: string | string[]; onRequest?: unknown } }).route
+  const hooks = [route?.onRequest].flat()
+  if (!output.schema || !hooks.some(isSessionHook)) return output
+  const methods = [route?.method ?? 'GET'].flat()
+  const changes = methods.some((method) => !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase()))
+  return { ...output, schema: { ...output.schema, security: [changes ? { session: [], csrf: [] } : { session: [] }] } }
 }
 
 /**
@@ -44,7 +59,21 @@ export default fp(
         },
         components: {
           securitySchemes: {
-            apiKey: { type: 'http', scheme: 'bearer', description: 'A regional API key from `admin create-api-key`' }
+            apiKey: { type: 'http', scheme: 'bearer', description: 'A regional API key from `admin create-api-key`' },
+            session: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: app.hasDecorator('sessionCookie') ? app.sessionCookie.name : '__Host-candid-session',
+              description:
+                'The session cookie that POST /api/v1/auth/login sets (HttpOnly: the browser sends it on its own)'
+            },
+            csrf: {
+              type: 'apiKey',
+              in: 'header',
+              name: 'X-CSRF-Token',
+              description:
+                'The csrfToken from the sign-in answer (or GET /api/v1/auth/session); needed on every change'
+            }
           }
         },
         tags: [

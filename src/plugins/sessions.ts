@@ -44,6 +44,11 @@ declare module 'fastify' {
   }
 }
 
+/** The hooks requireRole made: the OpenAPI document marks their routes as needing a session (and CSRF token). */
+const sessionHooks = new WeakSet<object>()
+export const isSessionHook = (hook: unknown): boolean =>
+  typeof hook === 'function' && sessionHooks.has(hook)
+
 const sameToken = (given: string, expected: string) =>
   given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))
 
@@ -106,20 +111,24 @@ export default fp<{ config: Config; clock?: () => Date }>(
       }
     }
 
-    app.decorate('requireRole', (...roles: Role[]): onRequestAsyncHookHandler => async (request, reply) => {
-      const session = await resolve(request, reply)
-      if (!SAFE_METHODS.has(request.method)) {
-        const given = request.headers['x-csrf-token']
-        if (typeof given !== 'string' || !sameToken(given, csrfTokenFor(session.token))) {
-          request.log.warn({ event: 'csrf-refused', user: session.userId }, 'request without a valid CSRF token')
-          throw new AppError('FORBIDDEN', 'Missing or wrong X-CSRF-Token header.')
+    app.decorate('requireRole', (...roles: Role[]): onRequestAsyncHookHandler => {
+      const hook: onRequestAsyncHookHandler = async (request, reply) => {
+        const session = await resolve(request, reply)
+        if (!SAFE_METHODS.has(request.method)) {
+          const given = request.headers['x-csrf-token']
+          if (typeof given !== 'string' || !sameToken(given, csrfTokenFor(session.token))) {
+            request.log.warn({ event: 'csrf-refused', user: session.userId }, 'request without a valid CSRF token')
+            throw new AppError('FORBIDDEN', 'Missing or wrong X-CSRF-Token header.')
+          }
         }
+        if (!roles.includes(session.role)) {
+          request.log.warn({ event: 'forbidden', user: session.userId, role: session.role }, 'role not allowed')
+          throw new AppError('FORBIDDEN', 'Your role cannot do this.')
+        }
+        request.session = session
       }
-      if (!roles.includes(session.role)) {
-        request.log.warn({ event: 'forbidden', user: session.userId, role: session.role }, 'role not allowed')
-        throw new AppError('FORBIDDEN', 'Your role cannot do this.')
-      }
-      request.session = session
+      sessionHooks.add(hook)
+      return hook
     })
 
     // Ended sessions are deleted when next used; this sweeps the ones nobody comes back to.

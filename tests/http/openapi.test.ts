@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { postReport } from '../helpers/reports.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { cookieOf, createUser, login } from '../helpers/users.js'
 
 describe('OpenAPI at /docs', () => {
   let t: TestApp
@@ -71,5 +73,53 @@ describe('OpenAPI at /docs', () => {
       const res = await t.app.inject({ method: 'GET', url })
       expect(res.statusCode, url).toBe(200)
     }
+  })
+
+  type Scheme = { type: string; in?: string; name?: string }
+  type Operation = { security?: Record<string, string[]>[] }
+
+  // Issue 14.6: without the CSRF header in the document, every state-changing try-out in Swagger UI answered 403.
+  it('declares the session cookie and the X-CSRF-Token header, so a try-out built from it works when signed in', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json()
+    const schemes = doc.components.securitySchemes as Record<string, Scheme>
+    const operation = (method: string, path: string) => doc.paths[path][method] as Operation
+    expect(schemes.csrf).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-CSRF-Token' })
+    expect(schemes.session).toMatchObject({ type: 'apiKey', in: 'cookie', name: '__Host-candid-session' })
+    expect(operation('patch', '/api/v1/reports/{id}').security).toEqual([{ session: [], csrf: [] }])
+    expect(operation('post', '/api/v1/reports/{id}/codings').security).toEqual([{ session: [], csrf: [] }])
+    expect(operation('get', '/api/v1/reports').security).toEqual([{ session: [] }])
+    expect(operation('post', '/api/v1/reports').security).toBeUndefined()
+    expect(operation('post', '/api/v1/auth/login').security).toBeUndefined()
+
+    // What Swagger UI does: the cookie rides along (same origin), "Authorize" fills in the declared header.
+    const user = await createUser(t.app, { email: 'docs-reader@example.org', recoveryKey: t.recoveryKey })
+    const signedIn = await login(t.app, user)
+    const cookie = cookieOf(signedIn)
+    expect(cookie.split('=')[0]).toBe(schemes.session?.name)
+    const credentials: Record<string, string> = { csrf: signedIn.json().csrfToken, session: cookie.split('=')[1] ?? '' }
+    const headersFor = (op: Operation) => {
+      const headers: Record<string, string> = {}
+      for (const name of Object.keys(op.security?.[0] ?? {})) {
+        const scheme = schemes[name] as Scheme
+        if (scheme.in === 'header') headers[scheme.name as string] = credentials[name] as string
+        if (scheme.in === 'cookie') headers.cookie = `${scheme.name}=${credentials[name]}`
+      }
+      return headers
+    }
+    expect((await postReport(t.app)).statusCode).toBe(201)
+    const queue = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/reports',
+      headers: headersFor(operation('get', '/api/v1/reports'))
+    })
+    expect(queue.statusCode).toBe(200)
+    const id = queue.json().items[0].id as string
+    const changed = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/reports/${id}`,
+      headers: headersFor(operation('patch', '/api/v1/reports/{id}')),
+      payload: { status: 'in_review' }
+    })
+    expect(changed.statusCode, changed.body).toBe(200)
   })
 })

@@ -4,9 +4,9 @@
 ;(() => {
   const $ = (id) => document.getElementById(id)
   const STATUS = {
-    received: ['Received', 'Your report is waiting for a reviewer.'],
+    new: ['Received', 'Your report is waiting for a reviewer.'],
     in_review: ['Being reviewed', 'A reviewer is reading your report.'],
-    reviewed: ['Reviewed', 'A reviewer has coded what contributed and what helped. It will be part of the next learning summary.'],
+    coded: ['Reviewed', 'A reviewer has coded what contributed and what helped. It will be part of the next learning summary.'],
     closed: ['Closed', 'The review is finished. What you wrote will be destroyed after the retention period; the coded themes stay.'],
     withdrawn: ['Withdrawn', 'You withdrew this report. What you wrote and every message have been destroyed.']
   }

@@ -318,8 +318,8 @@ describe('fuzzing the review, follow-up and account routes: only documented answ
       selector: (c) => c.code
     })
     const facets = fc.record({
-      eventType: facetValue('event_type'),
-      reachAndHarm: facetValue('reach_and_harm'),
+      eventType: facetValue('eventType'),
+      reachAndHarm: facetValue('reachAndHarm'),
       detection: facetValue('detection'),
       setting: facetValue('setting'),
       handover: fc.boolean()

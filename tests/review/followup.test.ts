@@ -42,12 +42,21 @@ describe('follow-up through the receipt, and withdrawal', () => {
       { kind: 'question', text: `Which team held the case at the time? (${QUESTION_WORD})`, sentOn: expect.any(String) }
     ])
 
+    // Issue 14.5: the queue marks a report the reporter has answered until a reviewer opens it.
+    const queued = async () =>
+      (await t.app.inject({ method: 'GET', url: '/api/v1/reports', headers: { cookie: reviewer.cookie } }))
+        .json()
+        .items.find((item: { id: string }) => item.id === reportId)
+    expect(await queued()).toMatchObject({ unreadAnswers: false })
     const answered = await answer(`The duty team; ring Mrs Okafor on 07700 900123. ${ANSWER_WORD}`)
     expect(answered.statusCode).toBe(201)
     expect(answered.json().message.text).toBe(`The duty team; ring Mrs [NAME] on [PHONE]. ${ANSWER_WORD}`)
+    expect(await queued()).toMatchObject({ unreadAnswers: true })
 
     const opened = await read()
     expect(opened.statusCode).toBe(200)
+    expect(opened.json().unreadAnswers).toBe(false)
+    expect(await queued()).toMatchObject({ unreadAnswers: false })
     const conversation = opened.json().messages
     expect(conversation.map((m: { kind: string }) => m.kind)).toEqual(['question', 'answer'])
     expect(conversation[1].text).not.toContain('Okafor')
@@ -146,7 +155,7 @@ describe('follow-up through the receipt, and withdrawal', () => {
     const other = res.json().receipt as string
     const refused = await t.app.inject({ method: 'POST', url: `/api/v1/receipts/${other}/withdraw`, payload: {} })
     expect(refused.statusCode).toBe(400)
-    expect((await status(other)).json().status).toBe('received')
+    expect((await status(other)).json().status).toBe('new')
   })
 })
 
@@ -185,7 +194,7 @@ describe('merging duplicates', () => {
     })
     expect(queue.json().total).toBe(1)
     const seen = await t.app.inject({ method: 'GET', url: `/api/v1/receipts/${receipts[0]}` })
-    expect(seen.json().status).toBe('reviewed')
+    expect(seen.json().status).toBe('coded')
   })
 
   it('refuses self-merges (400), merging into a merged report or twice (409), and unknown ids (404)', async () => {

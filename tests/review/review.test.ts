@@ -70,12 +70,14 @@ describe('reviewers: queue, unsealed reads, status', () => {
     expect((await get('/api/v1/reports', admin)).statusCode).toBe(403)
   })
 
-  it('unseals a narrative for a reviewer who can, audits the read and starts the review', async () => {
+  // Issue 14.5: reading used to move a new report to in_review as a side effect; starting a review is explicit.
+  it('unseals a narrative for a reviewer who can and audits the read, leaving its status alone', async () => {
     const id = ids[0] as string
     const res = await get(`/api/v1/reports/${id}`, reviewer)
 
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toMatchObject({ id, status: 'in_review', narrative: redacted[0] })
+    expect(res.json()).toMatchObject({ id, status: 'new', narrative: redacted[0], unreadAnswers: false })
+    expect((await t.app.db.prisma.report.findUniqueOrThrow({ where: { id } })).status).toBe('new')
     const events = await t.app.db.prisma.auditEvent.findMany({ where: { reportId: id } })
     expect(events).toEqual([expect.objectContaining({ action: 'report.read', reportId: id })])
     expect(JSON.stringify(events)).not.toContain('strategy meeting')
@@ -93,6 +95,10 @@ describe('reviewers: queue, unsealed reads, status', () => {
   it('moves a report through review and closing, refusing impossible moves and requests without CSRF', async () => {
     const id = ids[0] as string
 
+    expect((await patch(id, 'closed', reviewer)).statusCode).toBe(409)
+    const started = await patch(id, 'in_review', reviewer)
+    expect(started.statusCode).toBe(200)
+    expect(started.json().status).toBe('in_review')
     expect((await patch(id, 'closed', reviewer, 'wrong')).statusCode).toBe(403)
     const closed = await patch(id, 'closed', reviewer)
     expect(closed.statusCode).toBe(200)
@@ -104,6 +110,6 @@ describe('reviewers: queue, unsealed reads, status', () => {
     const actions = (await t.app.db.prisma.auditEvent.findMany({ where: { reportId: id }, orderBy: { at: 'asc' } })).map(
       (event) => event.action
     )
-    expect(actions).toEqual(['report.read', 'report.status.closed', 'report.status.in_review'])
+    expect(actions).toEqual(['report.read', 'report.status.in_review', 'report.status.closed', 'report.status.in_review'])
   })
 })

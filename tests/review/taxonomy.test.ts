@@ -68,6 +68,17 @@ describe('taxonomy CPHF', () => {
     const body = res.json()
     expect(body).toMatchObject({ version: 1, name: 'CPHF', isCurrent: true, mappings: [] })
     expect(body.domains).toEqual(seed.domains)
+    // Issue 14.5: facets named as a coding names them, handover true/false as a coding gives it.
+    expect(body.facets.map((facet: { key: string }) => facet.key)).toEqual([
+      'eventType',
+      'reachAndHarm',
+      'detection',
+      'setting',
+      'handover'
+    ])
+    const handover = body.facets.find((facet: { key: string }) => facet.key === 'handover')
+    expect(handover.values.map((value: { key: unknown }) => value.key)).toEqual([true, false])
+    expect(body.facets[0].values[0].key).toBe(seed.facets[0]?.values[0]?.key)
     const missing = await t.app.inject({
       method: 'GET',
       url: '/api/v1/taxonomy?version=7',

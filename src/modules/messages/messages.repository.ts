@@ -42,6 +42,9 @@ export const createMessagesRepository = (prisma: PrismaClient) => ({
         },
         select: { id: true }
       })
+      if (message.kind === 'answer') {
+        await tx.report.update({ where: { id: message.reportId }, data: { answersUnread: true }, select: { id: true } })
+      }
       return 'added' as const
     }),
 

@@ -4,7 +4,8 @@ import { MESSAGE_KINDS, ZMessageBody } from '../messages/messages.schemas.js'
 import { ZFinding } from '../redaction/redaction.schemas.js'
 
 /** What a reporter is told: where the report stands, never who is looking at it or what else it was merged with. */
-export const REPORTER_STATUSES = ['received', 'in_review', 'reviewed', 'closed', 'withdrawn'] as const
+/** The queue's status names (a merged duplicate shows as coded). */
+export const REPORTER_STATUSES = ['new', 'in_review', 'coded', 'closed', 'withdrawn'] as const
 
 // No length limit here: anything that is not a receipt gets the same 404 (past 100 characters, Fastify's router's).
 export const ZReceiptParams = z.object({ receipt: z.string() }).strict()

@@ -6,11 +6,13 @@ import { hashReceipt } from '../reports/reports.service.js'
 import type { ReceiptsRepository } from './receipts.repository.js'
 import type { TReceiptResponse } from './receipts.schemas.js'
 
+// The queue's names (issue 14.5: one vocabulary); a merged duplicate shows as coded, since telling the reporter
+// that another report like theirs exists would say something about someone else's report.
 const STATUS_FOR_REPORTER = {
-  new: 'received',
+  new: 'new',
   in_review: 'in_review',
-  coded: 'reviewed',
-  merged: 'reviewed',
+  coded: 'coded',
+  merged: 'coded',
   closed: 'closed',
   withdrawn: 'withdrawn'
 } as const

@@ -16,7 +16,8 @@ const SUMMARY = {
   receivedOn: true,
   handover: true,
   consentToPublish: true,
-  mergedIntoId: true
+  mergedIntoId: true,
+  answersUnread: true
 } as const
 
 export type ReportRow = Prisma.ReportGetPayload<{ select: typeof SUMMARY }>
@@ -95,6 +96,10 @@ export const createReviewRepository = (prisma: PrismaClient) => ({
       await onMerged(tx)
       return null
     }),
+
+  /** A reviewer has opened the report, and with it the conversation: the reporter's answers are read. */
+  markAnswersRead: (id: string, client: Pick<PrismaClient, 'report'> = prisma) =>
+    client.report.updateMany({ where: { id, answersUnread: true }, data: { answersUnread: false } }),
 
   findSummary: (id: string) => prisma.report.findUnique({ where: { id }, select: SUMMARY }),
 

@@ -32,7 +32,10 @@ export const ZReportSummary = z
     receivedOn: z.string().describe('the date it arrived (YYYY-MM-DD)'),
     handover: z.boolean(),
     consentToPublish: z.boolean(),
-    mergedIntoId: z.uuid().nullable().describe('for a merged duplicate: the report it is counted under')
+    mergedIntoId: z.uuid().nullable().describe('for a merged duplicate: the report it is counted under'),
+    unreadAnswers: z
+      .boolean()
+      .describe('the reporter has answered since a reviewer last opened the report (opening it marks them read)')
   })
   .strict()
 

@@ -32,7 +32,8 @@ const summarise = (row: ReportRow): TReportSummary => ({
   receivedOn: row.receivedOn.toISOString().slice(0, 10),
   handover: row.handover,
   consentToPublish: row.consentToPublish,
-  mergedIntoId: row.mergedIntoId
+  mergedIntoId: row.mergedIntoId,
+  unreadAnswers: row.answersUnread
 })
 
 /** Which statuses a reviewer may move a report to, and from where (withdrawn and merged have their own routes). */
@@ -84,17 +85,15 @@ export const createReviewService = ({
       return { narrative: text, conversation: await messages.forTeam(id, keyPair) }
     })
     const now = clock()
-    let status = report.status
+    // Reading changes no status (issue 14.5): a review starts explicitly, with PATCH {status: "in_review"}.
     await repository.transaction(async (tx) => {
       await audit.record({ actorId: session.userId, action: 'report.read', reportId: id }, now, tx)
-      if (status === 'new' && (await repository.moveStatus(id, ['new'], 'in_review', tx)).count === 1) {
-        status = 'in_review'
-      }
+      await repository.markAnswersRead(id, tx)
     })
     return {
-      ...summarise({ ...report, status }),
+      ...summarise({ ...report, answersUnread: false }),
       narrative,
-      codings: await codings.visibleTo(session, id, status),
+      codings: await codings.visibleTo(session, id, report.status),
       messages: conversation
     }
   },

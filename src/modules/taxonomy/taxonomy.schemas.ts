@@ -43,7 +43,18 @@ export const ZTaxonomyDocument = z
 
 export type TTaxonomyDocument = z.infer<typeof ZTaxonomyDocument>
 
+/** A facet as the API shows it: named as a coding names it (camelCase), handover's values as true and false. */
+const ZFacetResponse = z
+  .object({
+    key: z.string().describe('the field of a coding\'s facets this facet fills (eventType, reachAndHarm, …)'),
+    label: z.string(),
+    description: z.string(),
+    values: z.array(z.object({ key: z.union([z.string(), z.boolean()]), label: z.string() }).strict())
+  })
+  .strict()
+
 export const ZTaxonomyResponse = ZTaxonomyDocument.extend({
+  facets: z.array(ZFacetResponse),
   publishedOn: z.string(),
   isCurrent: z.boolean(),
   mappings: z

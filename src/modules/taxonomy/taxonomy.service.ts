@@ -72,6 +72,7 @@ export const createTaxonomyService = (repository: TaxonomyRepository) => {
       }
       return {
         ...taxonomy.document,
+        facets: taxonomy.document.facets.map(asCodingNamesIt),
         publishedOn: taxonomy.publishedOn.toISOString().slice(0, 10),
         isCurrent: taxonomy.version === latest.version,
         mappings: await repository.mappingsInto(taxonomy.version)
@@ -81,3 +82,18 @@ export const createTaxonomyService = (repository: TaxonomyRepository) => {
 }
 
 export type TaxonomyService = ReturnType<typeof createTaxonomyService>
+
+const camelCase = (key: string) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())
+
+/**
+ * Issue 14.5, one vocabulary: the stored document names facets in snake_case with yes/no, a coding in camelCase
+ * with booleans; the API shows the coding's words, so a client can fill a coding from the taxonomy as it reads.
+ */
+const asCodingNamesIt = (facet: TTaxonomyDocument['facets'][number]) => ({
+  ...facet,
+  key: camelCase(facet.key),
+  values: facet.values.map((value) => ({
+    ...value,
+    key: value.key === 'yes' ? true : value.key === 'no' ? false : value.key
+  }))
+})

@@ -2,7 +2,19 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { createApiKey } from '../helpers/api-keys.js'
 import { coding } from '../helpers/codings.js'
-import { type AnswerCheck, brokenCounts, FUZZ_RUNS, brokenMonths, createAnswerCheck, months, queryFor, text, withQuery } from '../helpers/fuzz.js'
+import {
+  type AnswerCheck,
+  bodyFor,
+  brokenCounts,
+  FUZZ_RUNS,
+  brokenMonths,
+  createAnswerCheck,
+  months,
+  pathParam,
+  queryFor,
+  text,
+  withQuery
+} from '../helpers/fuzz.js'
 import { postReport, reportBody } from '../helpers/reports.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { type SignedIn, signedInUser } from '../helpers/users.js'
@@ -43,6 +55,7 @@ describe('fuzzing the analysis and summaries routes: only documented answers, ne
   let otherKey: string
   let check: AnswerCheck['check']
   let expectSeen: AnswerCheck['expectSeen']
+  let codingIds: string[] = []
 
   beforeAll(async () => {
     t = await createTestApp({
@@ -70,9 +83,10 @@ describe('fuzzing the analysis and summaries routes: only documented answers, ne
         method: 'POST',
         url: `/api/v1/reports/${row.id}/codings`,
         headers: reviewer.headers,
-        payload: coding()
+        payload: coding({ learningPoint: i < 2 ? 'Check the address on file before sending minutes.' : '' })
       })
     }
+    codingIds = (await t.app.db.prisma.coding.findMany({ select: { id: true } })).map((row) => row.id)
     await t.app.summaries.publish('2026-Q3')
     key = await createApiKey(t.app, 'london')
     otherKey = await createApiKey(t.app, 'east')
@@ -192,5 +206,31 @@ describe('fuzzing the analysis and summaries routes: only documented answers, ne
       RUNS
     )
     expectSeen(route, [200, 400, 401, 403, 404, 406])
+  }, TIMEOUT_MS)
+
+  it('POST /api/v1/learning-points/{codingId}/approvals', async () => {
+    const route = 'POST /api/v1/learning-points/{codingId}/approvals'
+    const body = bodyFor(fc.record({ flagsReviewed: fc.boolean() }), {
+      flagsReviewed: fc.oneof(fc.constantFrom('true', 1, null), text(10))
+    })
+    await fc.assert(
+      fc.asyncProperty(leadMostly, pathParam(codingIds), body, async (who, id, b) => {
+        const headers: Record<string, string> =
+          who === 'lead'
+            ? lead.headers
+            : who === 'reviewer'
+              ? reviewer.headers
+              : who === 'apiKey'
+                ? { authorization: `Bearer ${key}` }
+                : {}
+        const url = `/api/v1/learning-points/${id}/approvals`
+        headers['content-type'] = 'application/json'
+        const res = await t.app.inject({ method: 'POST', url, headers, payload: JSON.stringify(b) })
+        check(route, `POST ${url} as ${who}`, res)
+      }),
+      RUNS
+    )
+    // 200: a point of a report the lead may read (none here: every report is still open, so 404 is the answer).
+    expectSeen(route, [400, 404])
   }, TIMEOUT_MS)
 })

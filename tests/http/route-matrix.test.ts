@@ -82,6 +82,9 @@ const MATRIX = {
   'GET /api/v1/analysis/trends': [401, 403, 200, 403, 403],
   'GET /api/v1/analysis/cooccurrence': [401, 403, 200, 403, 403],
   'GET /api/v1/analysis/rising': [401, 403, 200, 403, 403],
+  // Leads approve learning points for publication; 404 is the handler's (no such consented point): past the role.
+  'GET /api/v1/learning-points': [401, 403, 200, 403, 403],
+  'POST /api/v1/learning-points/{codingId}/approvals': [401, 403, 404, 403, 403],
   // Regional summaries take an API key only: no session of any role opens them (tests/summaries covers the key).
   'GET /api/v1/summaries/quarterly': [401, 401, 401, 401, 200],
 
@@ -194,6 +197,11 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   'GET /api/v1/analysis/trends': () => ({ url: '/api/v1/analysis/trends?groupBy=region' }),
   'GET /api/v1/analysis/cooccurrence': () => ({ url: '/api/v1/analysis/cooccurrence' }),
   'GET /api/v1/analysis/rising': () => ({ url: '/api/v1/analysis/rising' }),
+  'GET /api/v1/learning-points': () => ({ url: '/api/v1/learning-points' }),
+  'POST /api/v1/learning-points/{codingId}/approvals': () => ({
+    url: '/api/v1/learning-points/00000000-0000-4000-8000-000000000000/approvals',
+    payload: { flagsReviewed: false }
+  }),
   'GET /api/v1/summaries/quarterly': () => ({ url: '/api/v1/summaries/quarterly?quarter=2026-Q3&region=london' }),
 
   'GET /api/v1/users': () => ({ url: '/api/v1/users' }),
@@ -312,6 +320,8 @@ describe('role × route matrix', () => {
     }
 
     const apiKey = await createApiKey(t.app, 'london', 'route matrix')
+    // A report about 2026-Q3 (coded or not): Candid was in use then, so the quarter can be published (issue 14.1).
+    await postReport(t.app, reportBody({ occurredMonth: '2026-08', region: 'london' }))
     await t.app.summaries.publish('2026-Q3')
 
     fixtures = {

@@ -200,6 +200,10 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     })
     expect(withdrawn.statusCode).toBe(200)
     expect((await recount()).has(d3)).toBe(true)
+    // Closed, so the lead (who coded none of them) may read them in analysis: a report still open is left out of
+    // the answers of a lead who may still code it blind (issue 17.9, tested below). Merged and withdrawn ones are
+    // settled already (their PATCH is refused).
+    for (const id of ids) await t.app.inject({ method: 'PATCH', url: `/api/v1/reports/${id}`, headers: first.headers, payload: { status: 'closed' } })
   }, 180_000)
   afterAll(() => t?.close())
 
@@ -513,6 +517,13 @@ describe('rising themes', () => {
           payload: coding({ codes })
         })
         expect(res.statusCode).toBe(201)
+        const closed = await t.app.inject({
+          method: 'PATCH',
+          url: `/api/v1/reports/${row.id}`,
+          headers: reviewer.headers,
+          payload: { status: 'closed' }
+        })
+        expect(closed.statusCode).toBe(200)
       }
     }
   }, 120_000)
@@ -537,6 +548,100 @@ describe('rising themes', () => {
     expect(theme.pValue).toBeCloseTo(3.4696e-5, 8)
     expect(theme.qValue).toBeCloseTo(theme.pValue * 3, 8)
   })
+
+  it('takes a month or a quarter as given, and refuses a period of another interval with 400 naming it', async () => {
+    const rising = (query: string) =>
+      t.app.inject({ method: 'GET', url: `/api/v1/analysis/rising?${query}`, headers: { cookie: lead.cookie } })
+    // Before: period=2026-01 was silently widened to 2026-Q1 (the default interval).
+    const month = await rising('period=2026-01&baseline=3&level=2')
+    expect(month.statusCode, month.body).toBe(200)
+    expect(month.json()).toMatchObject({ period: '2026-01', interval: 'month', baselineFrom: '2025-10', baselineTo: '2025-12' })
+    expect(month.json()).toMatchObject({ reports: 10, baselineReports: 10 })
+    const quarter = await rising('period=2026-Q1&level=2')
+    expect(quarter.json()).toMatchObject({ period: '2026-Q1', interval: 'quarter' })
+    for (const query of ['period=2026-01&interval=quarter', 'period=2026-Q1&interval=month']) {
+      const refused = await rising(query)
+      expect(refused.statusCode, query).toBe(400)
+      expect(refused.json().message).toMatch(/^period: /)
+    }
+  })
+})
+
+describe('blind coding through analysis (issue 17.9)', () => {
+  it("no answer shows a lead another reviewer's coding of a report the lead may still code", async () => {
+    const t = await createTestApp({ env: { RATE_LIMIT_INTAKE_PER_10MIN: '1000' } })
+    try {
+      const lead = await signedInUser(t.app, { email: 'lead.blind@example.org', role: 'lead', recoveryKey: t.recoveryKey })
+      const reviewer = await signedInUser(t.app, { email: 'r.blind@example.org', recoveryKey: t.recoveryKey })
+      // One region, one month: two reports, both coded TC.HO.02 and PA.SL.01 by the reviewer, still open.
+      const filed: string[] = []
+      for (let i = 0; i < 2; i++) {
+        expect((await postReport(t.app, reportBody({ occurredMonth: '2026-02', region: 'east' }))).statusCode).toBe(201)
+        const { id } = await t.app.db.prisma.report.findFirstOrThrow({
+          where: { id: { notIn: filed } },
+          select: { id: true }
+        })
+        filed.push(id)
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/reports/${id}/codings`,
+          headers: reviewer.headers,
+          payload: coding()
+        })
+        expect(res.statusCode).toBe(201)
+      }
+      const get = async (path: string) => {
+        const res = await t.app.inject({ method: 'GET', url: `/api/v1/analysis/${path}`, headers: { cookie: lead.cookie } })
+        expect(res.statusCode, res.body).toBe(200)
+        return res.json()
+      }
+      const codesIn = (body: { periods: { reports: number; groups: { key: string; count: number }[] }[] }) =>
+        body.periods.flatMap((period) => period.groups.filter((group) => group.count > 0).map((group) => group.key))
+      const reportsIn = (body: { periods: { reports: number }[] }) =>
+        body.periods.reduce((sum, period) => sum + period.reports, 0)
+      const asked = [
+        'trends?from=2026-02&to=2026-02&groupBy=code&level=3&region=east',
+        'trends?from=2026-02&to=2026-02&groupBy=code&level=3&region=east&setting=child_protection',
+        'trends?from=2026-02&to=2026-02&groupBy=code&level=3',
+        'trends?from=2026-02&to=2026-02&groupBy=region&code=TC.HO.02'
+      ]
+      // Before: the first of these gave the reviewer's codes of both reports (TC.HO.02 twice, PA.SL.01 twice).
+      for (const path of asked) {
+        const body = await get(path)
+        expect(codesIn(body), path).toEqual([])
+        expect(reportsIn(body), path).toBe(0)
+      }
+      expect((await get('cooccurrence?from=2026-02&to=2026-02&level=3')).pairs).toEqual([])
+      expect(await get('rising?period=2026-02&baseline=1&level=3')).toMatchObject({ reports: 0, tested: 0 })
+
+      // Once the lead has coded one, both codings of it are theirs to see: that report counts, the other does not.
+      expect((await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/reports/${filed[0]}/codings`,
+        headers: lead.headers,
+        payload: coding({ codes: [{ code: 'OR.RE.01', role: 'contributing' }] })
+      })).statusCode).toBe(201)
+      const one = await get(asked[0] as string)
+      expect(reportsIn(one)).toBe(1)
+      expect(one.periods[0].groups.filter((g: { count: number }) => g.count > 0)).toEqual([
+        { key: 'PA.SL.01', count: 1, share: 1 },
+        { key: 'TC.HO.02', count: 1, share: 1 },
+        { key: 'TC.IS.01', count: 1, share: 1 }
+      ])
+      // Closed, the other is settled: nobody codes it any more, and it counts.
+      const closed = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/reports/${filed[1]}`,
+        headers: reviewer.headers,
+        payload: { status: 'closed' }
+      })
+      expect(closed.statusCode).toBe(200)
+      expect(reportsIn(await get(asked[0] as string))).toBe(2)
+      expect((await get('cooccurrence?from=2026-02&to=2026-02&level=3')).pairs.length).toBeGreaterThan(0)
+    } finally {
+      await t.close()
+    }
+  }, 120_000)
 })
 
 describe('a count over the analysis record that runs too long', () => {
@@ -566,8 +671,11 @@ describe('a count over the analysis record that runs too long', () => {
       expect(waited).toBeGreaterThanOrEqual(250)
       expect(waited).toBeLessThan(5_000)
       expect(t.logs.records().find((line) => line.event === 'database-busy')).toMatchObject({ dbCode: '57014' })
-      // Questions answered from the rollups do not read the record, so they still answer.
-      expect((await get('from=2026-01&to=2026-03&groupBy=setting')).statusCode).toBe(200)
+      // Questions answered from the rollups read the record too, for the few open reports the lead may still code
+      // (left out of every answer: issue 17.9), under the same timeout: answered 503 as well, never cut off.
+      const rollup = await get('from=2026-01&to=2026-03&groupBy=setting')
+      expect(rollup.statusCode, rollup.body).toBe(503)
+      expect(rollup.headers['retry-after']).toBe('2')
 
       await locker.query('ROLLBACK')
       const after = await get('from=2026-01&to=2026-03&groupBy=setting&region=london&reach=near_miss')

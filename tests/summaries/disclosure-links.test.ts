@@ -91,7 +91,7 @@ const tableAt = (summary: TSummary, cut: string, row: 'on_time' | 'late'): Publi
   if (table === undefined || found === undefined) throw new Error(`no ${cut} ${row} in the summary`)
   const value = (shown: number | string): PublishedCount => {
     if (typeof shown === 'number') return shown
-    if (shown !== suppressedMark(THRESHOLD)) throw new Error(`unexpected ${shown}`)
+    if (shown !== suppressedMark()) throw new Error(`unexpected ${shown}`)
     return SUPPRESSED
   }
   const cells = found.values.map(value)
@@ -227,11 +227,11 @@ describe('a row (on time or late) of fewer reports than the threshold shows noth
     const late: Report = { ...common, onTime: false, eventClass: 'near_miss', detection: 'colleague', groups: ['SU.PL'] }
     const summary = built([...reportsLike(30, { ...common, groups: ['TC.HO'] }), late])
     expect(summary.status).toBe('published')
-    expect(summary.reports).toEqual({ onTime: 30, late: '<10' })
+    expect(summary.reports).toEqual({ onTime: 30, late: '[c]' })
     const lateValues = valuesOf(summary, 'late')
     // 5 cuts: every category and the total of each.
     expect(lateValues).toHaveLength(summary.tables.reduce((sum, table) => sum + table.categories.length + 1, 0))
-    expect(new Set(lateValues)).toEqual(new Set(['<10']))
+    expect(new Set(lateValues)).toEqual(new Set(['[c]']))
     // The on-time row is published as usual, its zeros as 0.
     expect(valuesOf(summary, 'on_time')).toContain(0)
     expect(valuesOf(summary, 'on_time')).toContain(30)
@@ -239,7 +239,7 @@ describe('a row (on time or late) of fewer reports than the threshold shows noth
     const csv = buildSummary(inputOf([...reportsLike(30, { ...common, groups: ['TC.HO'] }), late])).csv
     const lateLines = csv.trimEnd().split('\r\n').filter((line) => line.split(',')[3] === 'late')
     expect(lateLines.length).toBe(lateValues.length)
-    expect(lateLines.every((line) => line.endsWith(',<10'))).toBe(true)
+    expect(lateLines.every((line) => line.endsWith(',[c]'))).toBe(true)
   })
 
   it('3 on time and 20 late: the on-time row is hidden, so there are no top themes either', () => {
@@ -247,7 +247,7 @@ describe('a row (on time or late) of fewer reports than the threshold shows noth
       ...reportsLike(3, { ...common, groups: ['PA.SL'] }),
       ...reportsLike(20, { ...common, groups: ['TC.HO'] }, false)
     ])
-    expect(new Set(valuesOf(summary, 'on_time'))).toEqual(new Set(['<10']))
+    expect(new Set(valuesOf(summary, 'on_time'))).toEqual(new Set(['[c]']))
     expect(valuesOf(summary, 'late')).toContain(20)
     expect(summary.topThemes).toEqual([])
   })
@@ -261,16 +261,55 @@ describe('a row (on time or late) of fewer reports than the threshold shows noth
     ]
     const { json, csv } = buildSummary(inputOf(reports, 20, 10))
     const summary = JSON.parse(json) as TSummary
-    expect(summary.disclosure).toMatchObject({ suppressedBelow: 20, roundedTo: 10, marker: '<20' })
-    expect(summary.disclosure.note).toContain('Counts from 1 to 19 are shown as <20')
+    expect(summary.disclosure).toMatchObject({ suppressedBelow: 20, roundedTo: 10, marker: '[c]' })
+    expect(summary.disclosure.note).toContain('Counts from 1 to 19 are hidden')
     expect(summary.disclosure.note).toContain('rounded to the nearest 10')
-    expect(summary.reports).toEqual({ onTime: 30, late: '<20' })
+    expect(summary.reports).toEqual({ onTime: 30, late: '[c]' })
     const strings = summary.tables.flatMap((table) => table.rows.flatMap((row) => [...row.values, row.total]))
       .filter((value) => typeof value === 'string')
     expect(strings.length).toBeGreaterThan(0)
-    expect(new Set(strings)).toEqual(new Set(['<20']))
-    expect(json).not.toContain('<10')
-    expect(csv).toContain(',<20\r\n')
-    expect(csv).not.toContain('<10')
+    expect(new Set(strings)).toEqual(new Set(['[c]']))
+    expect(json).not.toMatch(/<\d/)
+    expect(csv).toContain(',[c]\r\n')
+    expect(csv).not.toMatch(/<\d/)
+  })
+})
+
+describe('one symbol for every hidden cell (issue 18.2: GSS "Symbols in tables")', () => {
+  const common = { eventClass: 'incident', detection: 'self', setting: 'front_door' } as const
+
+  it('a cell hidden to protect a small one, holding 37, reads as [c] in JSON and CSV, never as a number or <10', () => {
+    // 37 coded PA.SL and TC.HO, 4 TC.IS only: the domain PA (37 reports) is hidden to protect TC.IS (4).
+    const reports = [
+      ...reportsLike(37, { ...common, groups: ['PA.SL', 'TC.HO'] }),
+      ...reportsLike(4, { ...common, groups: ['TC.IS'] })
+    ]
+    const input = inputOf(reports)
+    const { json, csv } = buildSummary(input)
+    const summary = JSON.parse(json) as TSummary
+    const domains = summary.tables.find((table) => table.cut === 'domain')
+    const onTime = domains?.rows.find((row) => row.row === 'on_time')
+    const truth = countTable(input, 'domain').counts[0] ?? []
+    expect(truth[DOMAINS.indexOf('PA')]).toBe(37)
+    expect(onTime?.values[DOMAINS.indexOf('PA')]).toBe('[c]')
+    expect(csv).toContain('2026-Q3,north-east,domain,on_time,PA,[c]\r\n')
+    // Every hidden cell of 10 or more, in every cut, is the symbol; nothing anywhere reads "<" and a number.
+    let bigHidden = 0
+    for (const cut of CUT_ORDER) {
+      const table = summary.tables.find((candidate) => candidate.cut === cut)
+      const values = table?.rows.find((row) => row.row === 'on_time')?.values ?? []
+      countTable(input, cut).counts[0]?.forEach((n, i) => {
+        if (n >= THRESHOLD && typeof values[i] !== 'number') {
+          bigHidden += 1
+          expect(values[i], `${cut} ${i}`).toBe('[c]')
+        }
+      })
+    }
+    expect(bigHidden).toBeGreaterThan(0)
+    expect(json).not.toMatch(/<\d/)
+    expect(csv).not.toMatch(/<\d/)
+    // The note says what the symbol may hide; the threshold stays in the metadata.
+    expect(summary.disclosure).toMatchObject({ suppressedBelow: 10, marker: '[c]' })
+    expect(summary.disclosure.note).toContain('may be small or may protect a small one')
   })
 })

@@ -3,6 +3,7 @@ import { roundToBase } from '../../src/lib/disclosure/index.js'
 import { CSV_HEADER, ZSummary } from '../../src/modules/summaries/summaries.schemas.js'
 import { createApiKey } from '../helpers/api-keys.js'
 import { coding } from '../helpers/codings.js'
+import { approvePoints } from '../helpers/learning-points.js'
 import { postReport, reportBody } from '../helpers/reports.js'
 import { summariesAt } from '../helpers/summaries.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
@@ -70,6 +71,14 @@ describe('quarterly learning summaries', () => {
       select: { id: true }
     })
     filed.push(uncoded.id)
+    // Two leads approve the learning points for publication (issue 18.1: two people, not the coder).
+    const leads = [
+      await signedInUser(t.app, { email: 'lead.one@example.org', role: 'lead' }),
+      await signedInUser(t.app, { email: 'lead.two@example.org', role: 'lead' })
+    ]
+    const approved = await approvePoints(t.app, filed.slice(0, 2), { closer: reviewer, leads })
+    // The non-consenting reporter's point is no one's to approve (404): only the consented one is offered.
+    expect(approved.map((res) => res.statusCode)).toEqual([200, 404, 200, 404])
   }, 180_000)
   afterAll(() => t?.close())
 
@@ -103,19 +112,19 @@ describe('quarterly learning summaries', () => {
     expect(ZSummary.parse(body)).toEqual(body)
     expect(body).toMatchObject({ quarter: '2026-Q3', region: 'north-east', status: 'published', taxonomyVersion: 1 })
     // True counts: 23 on time, 2 late → published 25 and <10 (tabled apart, never added together).
-    expect(body.reports).toEqual({ onTime: roundToBase(23, 5), late: '<10' })
-    expect(body.disclosure).toMatchObject({ suppressedBelow: 10, roundedTo: 5, marker: '<10' })
+    expect(body.reports).toEqual({ onTime: roundToBase(23, 5), late: '[c]' })
+    expect(body.disclosure).toMatchObject({ suppressedBelow: 10, roundedTo: 5, marker: '[c]' })
     // R29 per row: the 2 late reports are too few for a row, so every late value, zeros and totals too, is the
-    // marker; shown as 0 beside one '<10' they would give the two reports' coded profile away.
+    // marker; shown as 0 beside one '[c]' they would give the two reports' coded profile away.
     for (const table of body.tables as { cut: string; rows: { row: string; values: unknown[]; total: unknown }[] }[]) {
       const lateRow = table.rows.find((row) => row.row === 'late')
-      expect(new Set([...(lateRow?.values ?? []), lateRow?.total]), table.cut).toEqual(new Set(['<10']))
+      expect(new Set([...(lateRow?.values ?? []), lateRow?.total]), table.cut).toEqual(new Set(['[c]']))
     }
     const values = body.tables.flatMap((table: { rows: { values: unknown[]; total: unknown }[] }) =>
       table.rows.flatMap((row) => [...row.values, row.total])
     )
     for (const value of values) {
-      if (value !== '<10') {
+      if (value !== '[c]') {
         expect(value).toEqual(expect.any(Number))
         expect((value as number) % 5, String(value)).toBe(0)
       }
@@ -132,8 +141,8 @@ describe('quarterly learning summaries', () => {
     expect(onTime.values[groups.categories.indexOf('TC.HO')]).toBe(roundToBase(13, 5))
     expect(onTime.values[groups.categories.indexOf('PA.SL')]).toBe(roundToBase(11, 5))
     const late = groups.rows.find((row: { row: string }) => row.row === 'late')
-    expect(late.values[groups.categories.indexOf('TE.IT')]).toBe('<10')
-    expect(late.values[groups.categories.indexOf('TC.HO')]).toBe('<10')
+    expect(late.values[groups.categories.indexOf('TE.IT')]).toBe('[c]')
+    expect(late.values[groups.categories.indexOf('TC.HO')]).toBe('[c]')
     // Top themes from the published table; shares only over 23+ reports, as published count / published total.
     expect(body.topThemes.map((theme: { code: string }) => theme.code)).toEqual(['TC.HO', 'OR.RE', 'PA.SL'])
     expect(body.topThemes[0]).toMatchObject({ code: 'TC.HO', count: 15, share: 15 / 25 })
@@ -163,11 +172,11 @@ describe('quarterly learning summaries', () => {
     const lines = csv.body.trimEnd().split('\r\n')
     expect(lines[0]).toBe(CSV_HEADER)
     expect(lines).toContain('2026-Q3,north-east,group,on_time,TC.HO,15')
-    expect(lines).toContain('2026-Q3,north-east,event_class,late,total,<10')
+    expect(lines).toContain('2026-Q3,north-east,event_class,late,total,[c]')
     for (const line of lines.slice(1)) expect(line.split(',')).toHaveLength(6)
     const lateLines = lines.filter((line) => line.split(',')[3] === 'late')
     expect(lateLines.length).toBeGreaterThan(5)
-    expect(lateLines.filter((line) => !line.endsWith(',<10'))).toEqual([])
+    expect(lateLines.filter((line) => !line.endsWith(',[c]'))).toEqual([])
     const again = await pull('quarter=2026-Q3&region=north-east', northEastKey, 'text/csv')
     expect(again.body).toBe(csv.body)
     const domain = await pull('quarter=2026-Q3&region=north-east&cut=domain', northEastKey, 'text/csv')
@@ -201,10 +210,11 @@ describe('quarterly learning summaries', () => {
 
   it('counts late reports once, in the next publication, and publishes quarters only in order', async () => {
     await expect(serviceAt('2027-02-01').publish('2026-Q2')).rejects.toMatchObject({ code: 'CONFLICT' })
-    // A published report coded again is re-derived for analysis, and stays published: not taken twice.
+    // A published report coded again (not the first two: closed for their learning points) is re-derived for
+    // analysis, and stays published: not taken twice.
     const recoded = await t.app.inject({
       method: 'POST',
-      url: `/api/v1/reports/${filed[0]}/codings`,
+      url: `/api/v1/reports/${filed[2]}/codings`,
       headers: reviewer.headers,
       payload: coding({ codes: [{ code: 'OR.RE.01', role: 'contributing' }] })
     })

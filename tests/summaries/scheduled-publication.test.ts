@@ -68,7 +68,15 @@ describe('scheduled publication with SUPPRESS_BELOW=20, ROUND_TO=10, PUBLISH_AFT
 
   it('publishes only what is due by PUBLISH_AFTER_DAYS, on its own, with the configured threshold and base', async () => {
     // 19 October: 2026-Q3 ended 19 days ago, due from the 20th with 20 days (it would be due with the default 14),
-    // so the latest quarter due is 2026-Q2, published (empty) by the scheduler alone.
+    // so the latest quarter due is 2026-Q2. A first run (issue 14.1): Candid was installed after 2026-Q2 and holds
+    // no report about it, so the checks skip it rather than publish it empty (which would block it for good).
+    const until = Date.now() + 1_500
+    while (Date.now() < until) {
+      expect(await published()).toEqual([])
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    // A report about 2026-Q2 puts Candid in use during it: the scheduler alone publishes it (withheld: 1 < 20).
+    await fileCoded('2026-05', ['OR.RE.01'])
     await eventually(async () => (await published()).includes('2026-Q2'))
     expect(await published()).toEqual(['2026-Q2'])
 
@@ -100,30 +108,30 @@ describe('scheduled publication with SUPPRESS_BELOW=20, ROUND_TO=10, PUBLISH_AFT
     expect(res.statusCode, res.body).toBe(200)
     const body = ZSummary.parse(res.json())
     expect(body.status).toBe('published')
-    expect(body.disclosure).toMatchObject({ suppressedBelow: 20, roundedTo: 10, marker: '<20' })
-    expect(body.disclosure.note).toContain('Counts from 1 to 19 are shown as <20')
+    expect(body.disclosure).toMatchObject({ suppressedBelow: 20, roundedTo: 10, marker: '[c]' })
+    expect(body.disclosure.note).toContain('Counts from 1 to 19 are hidden')
     // 33 on time → 30 to the nearest 10 (35 to the nearest 5); 3 late → <20, their whole row hidden.
-    expect(body.reports).toEqual({ onTime: 30, late: '<20' })
+    expect(body.reports).toEqual({ onTime: 30, late: '[c]' })
     const groups = body.tables.find((table) => table.cut === 'group')
     const onTime = groups?.rows.find((one) => one.row === 'on_time')
     // TC.HO 33 → 30; OR.RE 14 is below 20 (with the defaults it would be shown as 15).
     expect(onTime?.values[groups?.categories.indexOf('TC.HO') ?? -1]).toBe(30)
-    expect(onTime?.values[groups?.categories.indexOf('OR.RE') ?? -1]).toBe('<20')
+    expect(onTime?.values[groups?.categories.indexOf('OR.RE') ?? -1]).toBe('[c]')
     const late = groups?.rows.find((one) => one.row === 'late')
-    expect(new Set([...(late?.values ?? []), late?.total])).toEqual(new Set(['<20']))
+    expect(new Set([...(late?.values ?? []), late?.total])).toEqual(new Set(['[c]']))
     for (const table of body.tables) {
       for (const one of table.rows) {
         for (const value of [...one.values, one.total]) {
           if (typeof value === 'number') expect(value % 10, `${table.cut} ${one.row}`).toBe(0)
-          else expect(value).toBe('<20')
+          else expect(value).toBe('[c]')
         }
       }
     }
     // The OpenAPI text names the configured rules too.
     const paths = (t.app.swagger() as { paths: Record<string, unknown> }).paths
     const route = JSON.stringify(paths['/api/v1/summaries/quarterly'])
-    expect(route).toContain('shown as <20')
-    expect(route).toContain('or <20 for a suppressed count')
-    expect(route).not.toContain('<10')
+    expect(route).toContain('Counts from 1 to 19 are hidden, shown as [c]')
+    expect(route).toContain('or [c] for a hidden cell')
+    expect(route).not.toMatch(/<\d/)
   }, 180_000)
 })

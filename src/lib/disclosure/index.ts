@@ -5,7 +5,8 @@
  * they leave the service:
  *
  * 1. Primary suppression (R27, the ONS 10-5 rule): a count from 1 to threshold − 1 (default 1–9) is replaced by the
- *    marker `suppressed` (callers show "<10" or "c"). A true 0 is shown as 0: it describes no one.
+ *    marker `suppressed` (the summaries show `[c]`, GSS "Symbols in tables"). A true 0 is shown as 0: it
+ *    describes no one.
  * 2. Rounding: every other published value is rounded to the nearest multiple of `base` (default 5), ties half up
  *    (only possible with an even base; with base 5 an integer is never exactly halfway).
  * 3. Totals (R29) are computed from the unrounded counts, then rounded, and are themselves suppressed if 1–9.

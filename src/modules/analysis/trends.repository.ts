@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import { dateOfMonthIndex } from '../../lib/periods.js'
+import { heldReports } from './blind.js'
 import type { Dimension } from './trends.schemas.js'
 
 export type Role = 'any' | 'contributing' | 'mitigating'
@@ -43,6 +44,9 @@ const bounded = (prisma: PrismaClient, timeoutMs: number, query: Prisma.Sql) =>
 
 /** `queryTimeoutMs`: how long a count over the analysis record may run (config ANALYSIS_QUERY_TIMEOUT_MS). */
 export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }: { queryTimeoutMs: number }) => ({
+  /** The reports a lead may still code, to leave out of their answers (issue 17.9; see blind.ts). */
+  held: (userId: string, from: number, to: number) => heldReports(prisma, queryTimeoutMs, userId, from, to),
+
   /** Monthly counts of one rollup dimension: what unfiltered questions read, a few rows per month and value. */
   rollup: (dim: string, role: Role, from: number, to: number) =>
     prisma.$queryRaw<MonthCount[]>`

@@ -116,8 +116,10 @@ export type TCooccurrenceResponse = z.infer<typeof ZCooccurrenceResponse>
 
 export const ZRisingQuery = z
   .object({
-    period: ZPeriod.optional().describe('the period to test (default: the last complete one)'),
-    interval: ZInterval.default('quarter'),
+    period: ZPeriod.optional().describe('the month (YYYY-MM) or quarter (YYYY-Qn) to test, taken as given (default: ' +
+      'the last complete period of interval)'),
+    interval: ZInterval.optional().describe('month or quarter; default: what period is, or quarter. A period that ' +
+      'is not of this interval is refused (400 naming period), never widened or narrowed'),
     baseline: z.coerce.number().int().min(1).max(24).default(4).describe('how many periods before it form the baseline'),
     level: ZLevel.default(2),
     role: ZRole.default('any'),
@@ -143,6 +145,7 @@ export const ZRisingResponse = z
   .object({
     test: z.string(),
     period: z.string(),
+    interval: ZInterval.describe('the interval of period and of the baseline periods'),
     baselineFrom: z.string(),
     baselineTo: z.string(),
     level: z.number().int(),

@@ -12,6 +12,7 @@ import { benjaminiHochberg, fisherGreater } from '../../lib/stats/fisher.js'
 import type { RequestSession } from '../../plugins/sessions.js'
 import type { AuditRepository } from '../audit/audit.repository.js'
 import type { Taxonomy, TaxonomyService } from '../taxonomy/taxonomy.service.js'
+import { type HeldReport, heldPairs, subtract, tally, valuesOf, passes } from './blind.js'
 import type { Filters, MonthCount, Role, TrendsRepository } from './trends.repository.js'
 import {
   DIMENSIONS,
@@ -96,7 +97,7 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
    * Where a trend is counted: with no filter, the rollups; with one filter on another dimension, the cross rollup;
    * otherwise the analysis record itself (slower at national scale: see docs/benchmarks.md).
    */
-  const count = ({ groupBy, level, dim, role, filters, first, last }: {
+  const count = async ({ groupBy, level, dim, role, filters, first, last, held }: {
     groupBy: TTrendsQuery['groupBy']
     level: number
     dim: string
@@ -104,11 +105,17 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
     filters: Filters
     first: number
     last: number
+    /** The reports this lead may still code: left out (blind.ts). */
+    held: readonly HeldReport[]
   }): Promise<[MonthCount[], MonthCount[]]> => {
     const a = { dim, role: groupBy === 'code' ? role : ('any' as Role) }
+    const without = ([counts, totals]: [MonthCount[], MonthCount[]], kept: readonly HeldReport[],
+      values: (report: HeldReport) => string[]): [MonthCount[], MonthCount[]] =>
+      [subtract(counts, tally(kept, values)), subtract(totals, tally(kept, () => ['']))]
     const active = DIMENSIONS.filter((dimension) => filters[dimension] !== undefined)
     if (active.length === 0 && !filters.code) {
-      return Promise.all([repository.rollup(a.dim, a.role, first, last), repository.rollup('all', 'any', first, last)])
+      const rows = await Promise.all([repository.rollup(a.dim, a.role, first, last), repository.rollup('all', 'any', first, last)])
+      return without(rows, held, (report) => valuesOf(report, a.dim, a.role))
     }
     const [only] = active
     const single = filters.code
@@ -119,12 +126,17 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
         ? { dim: repository.dimensionOf(only, 1), role: 'any' as Role, value: filters[only] as string }
         : undefined
     if (single) {
-      return Promise.all([
+      const rows = await Promise.all([
         repository.cross(a, single, first, last),
         repository.rollupValue(single.dim, single.role, single.value, first, last)
       ])
+      const kept = held.filter((report) => valuesOf(report, single.dim, single.role).includes(single.value))
+      return without(rows, kept, (report) => valuesOf(report, a.dim, a.role))
     }
-    return repository.filtered(groupBy, level, role, filters, first, last)
+    const rows = await repository.filtered(groupBy, level, role, filters, first, last)
+    const kept = held.filter((report) => passes(report, filters, role))
+    return without(rows, kept, (report) =>
+      groupBy === 'code' ? valuesOf(report, `code${level}`, role) : [report.fields[groupBy]])
   }
 
   const record = (session: RequestSession, action: string, detail: Record<string, unknown>) =>
@@ -141,7 +153,8 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
         if (query[dimension] !== undefined) filters[dimension] = query[dimension]
       }
       const dim = repository.dimensionOf(groupBy, level ?? 1)
-      const [counts, totals] = await count({ groupBy, level: level ?? 1, dim, role, filters, first, last })
+      const held = await repository.held(session.userId, first, last)
+      const [counts, totals] = await count({ groupBy, level: level ?? 1, dim, role, filters, first, last, held })
       await record(session, 'analysis.trends', query)
 
       const grouped = byPeriod(counts, interval)
@@ -179,15 +192,26 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
 
     cooccurrence: async (session: RequestSession, query: TCooccurrenceQuery): Promise<TCooccurrenceResponse> => {
       const { first, last } = range(query, 'month', 12)
-      const [pairs, singles, totals] = await Promise.all([
-        repository.pairs(query.level, first, last, query.minCount, query.limit),
+      const held = await repository.held(session.userId, first, last)
+      const lessPairs = heldPairs(held, query.level)
+      // A held report lowers only its own pairs: fetching that many more than the limit keeps the true top ones.
+      const [fetched, singles, totals] = await Promise.all([
+        repository.pairs(query.level, first, last, query.minCount, query.limit + lessPairs.size),
         repository.rollup(`code${query.level}`, 'any', first, last),
         repository.rollup('all', 'any', first, last)
       ])
       await record(session, 'analysis.cooccurrence', query)
+      const pairs = fetched
+        .map((pair) => ({ ...pair, n: Number(pair.n) - (lessPairs.get(`${pair.a}|${pair.b}`) ?? 0) }))
+        .filter((pair) => pair.n >= query.minCount)
+        .sort((x, y) => y.n - x.n || x.a.localeCompare(y.a) || x.b.localeCompare(y.b))
+        .slice(0, query.limit)
       const single = new Map<string, number>()
-      for (const row of singles) single.set(row.value, (single.get(row.value) ?? 0) + Number(row.n))
-      const reports = total(totals)
+      const codesOf = (report: HeldReport) => valuesOf(report, `code${query.level}`, 'any')
+      for (const row of subtract(singles, tally(held, codesOf))) {
+        single.set(row.value, (single.get(row.value) ?? 0) + Number(row.n))
+      }
+      const reports = total(subtract(totals, tally(held, () => [''])))
       return {
         from: monthLabel(first),
         to: monthLabel(last),
@@ -204,7 +228,18 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
     },
 
     rising: async (session: RequestSession, query: TRisingQuery): Promise<TRisingResponse> => {
-      const { interval, level, role, alpha, baseline } = query
+      const { level, role, alpha, baseline } = query
+      // The period as given (issue 14.5): a month is tested as a month, a quarter as a quarter; one that does not
+      // match an interval asked for is refused rather than silently turned into the period around it.
+      const given = query.period === undefined ? undefined : query.period.includes('-Q') ? 'quarter' : 'month'
+      if (given !== undefined && query.interval !== undefined && given !== query.interval) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `period: ${query.period} is a ${given}, but interval is ${query.interval}; give a ${query.interval} or leave ` +
+            'interval out.'
+        )
+      }
+      const interval: Interval = query.interval ?? given ?? 'quarter'
       const step = interval === 'month' ? 1 : 3
       // Default: the last period that has ended.
       const period = query.period
@@ -212,10 +247,13 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
         : periodOf(monthIndexOfDate(clock()), interval) - step
       const baselineFirst = period - baseline * step
       const labels = labelsOf(await taxonomy.current())
-      const [counts, totals] = await Promise.all([
+      const held = await repository.held(session.userId, baselineFirst, period + step - 1)
+      const [allCounts, allTotals] = await Promise.all([
         repository.rollup(`code${level}`, role, baselineFirst, period + step - 1),
         repository.rollup('all', 'any', baselineFirst, period + step - 1)
       ])
+      const counts = subtract(allCounts, tally(held, (report) => valuesOf(report, `code${level}`, role)))
+      const totals = subtract(allTotals, tally(held, () => ['']))
       await record(session, 'analysis.rising', query)
 
       const isLatest = (row: MonthCount) => periodOf(monthIndexOfDate(row.month), interval) === period
@@ -249,6 +287,7 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
       return {
         test: RISING_TEST,
         period: periodLabel(period, interval),
+        interval,
         baselineFrom: periodLabel(baselineFirst, interval),
         baselineTo: periodLabel(period - step, interval),
         level,

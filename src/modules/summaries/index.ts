@@ -1,6 +1,10 @@
 import fp from 'fastify-plugin'
 import type { Config } from '../../config/env.js'
 import { scheduleSweeps } from '../retention/index.js'
+import { createAuditRepository } from '../audit/audit.repository.js'
+import { createLearningPointsRepository } from './learning-points.js'
+import { learningPointsRoutes } from './learning-points.routes.js'
+import { createLearningPointsService } from './learning-points.service.js'
 import { createPublicationRepository } from './publication.repository.js'
 import { summariesRoutes } from './summaries.routes.js'
 import { createSummariesService, type SummariesService } from './summaries.service.js'
@@ -41,6 +45,15 @@ export const summariesModule = fp<{ config: Config } & SummariesSchedule>(
       service,
       disclosure: { threshold: config.publication.threshold, base: config.publication.base }
     })
+    // Leads approve learning points for publication here (issue 18.1).
+    await app.register(learningPointsRoutes, {
+      prefix: '/api/v1/learning-points',
+      service: createLearningPointsService({
+        repository: createLearningPointsRepository(app.db.prisma),
+        audit: createAuditRepository(app.db.prisma),
+        clock
+      })
+    })
     if (config.publication.checkMinutes > 0) {
       const publishDue = async () => ((await service.publishDue()) ? 1 : 0)
       const everyMs = checkEveryMs ?? config.publication.checkMinutes * MINUTE_MS
@@ -54,5 +67,5 @@ export const summariesModule = fp<{ config: Config } & SummariesSchedule>(
       app.addHook('onClose', stop)
     }
   },
-  { name: 'summaries', fastify: '5.x', dependencies: ['database', 'api-keys'] }
+  { name: 'summaries', fastify: '5.x', dependencies: ['database', 'api-keys', 'sessions'] }
 )

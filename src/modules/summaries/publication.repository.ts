@@ -3,7 +3,13 @@ import { dateOfMonthIndex, parsePeriod } from '../../lib/periods.js'
 
 /** Reports of one region and timeliness (on time: the event was in the quarter; late: an earlier quarter). */
 export type CutCount = { region: string; onTime: boolean; cut: string; value: string; n: number }
-export type LearningPoint = { region: string; text: string }
+export type LearningPoint = {
+  region: string
+  onTime: boolean
+  coderId: string
+  text: string
+  approvals: { approverId: string; textHash: string }[]
+}
 
 type Tx = Prisma.TransactionClient
 
@@ -50,6 +56,18 @@ export const createPublicationRepository = (prisma: PrismaClient) => ({
     return { quarter: row?.quarter ?? null, next: (row?.published ?? 0) + 1 }
   },
 
+  /**
+   * The first day Candid was in use (issue 14.1): its installation (the first team key, made at first start), its
+   * first report's arrival, or the month of the earliest event reported, whichever is earliest (a quarter that a
+   * report is about can hold reports, whenever it arrived); null before any of them.
+   */
+  inUseSince: async (tx: Tx): Promise<Date | null> => {
+    const [row] = await tx.$queryRaw<{ since: Date | null }[]>`
+      SELECT least((SELECT min(created_on) FROM team_key), (SELECT min(received_on) FROM report),
+        (SELECT min(occurred_month) FROM report)) AS since`
+    return row?.since ?? null
+  },
+
   /** Counts by region, timeliness and each cut, over the reports this publication takes. */
   counts: async (tx: Tx, scope: Scope): Promise<CutCount[]> => {
     const from = dateOfMonthIndex((scope.after ?? BEFORE_ANY) + 1)
@@ -92,17 +110,28 @@ export const createPublicationRepository = (prisma: PrismaClient) => ({
     return [...recent, ...late]
   },
 
-  /** Learning points of the reports taken whose reporters consented (a withdrawn report's point is destroyed). */
-  learningPoints: (tx: Tx, scope: Scope) => {
+  /**
+   * Learning points of the reports taken whose reporters consented (a withdrawn report's point is destroyed), with
+   * the row each falls in and its approvals (issue 18.1: the service keeps only the approved ones).
+   */
+  learningPoints: async (tx: Tx, scope: Scope): Promise<LearningPoint[]> => {
     const last = dateOfMonthIndex(scope.last)
     const taken = scope.after === null
       ? Prisma.sql`f.month <= ${last}::date`
       : Prisma.sql`(f.month > ${dateOfMonthIndex(scope.after)}::date AND f.month <= ${last}::date
            OR f.epoch = ${scope.epoch} AND f.month <= ${dateOfMonthIndex(scope.after)}::date)`
-    return tx.$queryRaw<LearningPoint[]>`
-      SELECT DISTINCT f.region, c.learning_point AS text
+    const rows = await tx.$queryRaw<{ id: string; region: string; onTime: boolean; coderId: string; text: string }[]>`
+      SELECT c.id, f.region, f.month >= ${dateOfMonthIndex(scope.first)}::date AS "onTime", c.coder_id AS "coderId",
+        c.learning_point AS text
       FROM analysis_report f JOIN coding c ON c.id = f.coding_id
       WHERE f.consent AND f.has_point AND ${taken} AND c.learning_point <> ''`
+    const approvals = rows.length === 0
+      ? []
+      : await tx.learningPointApproval.findMany({
+        where: { codingId: { in: rows.map((row) => row.id) } },
+        select: { codingId: true, approverId: true, textHash: true }
+      })
+    return rows.map(({ id, ...row }) => ({ ...row, approvals: approvals.filter((one) => one.codingId === id) }))
   },
 
   /** Stores the snapshots: the publication is these rows (its number is their quarter's place in order). */

@@ -2,12 +2,17 @@ import { z } from 'zod'
 import { ZErrorResponse } from '../../lib/http-schemas.js'
 
 /**
- * How a suppressed count (1 to threshold − 1, or hidden to protect one) is shown, in JSON and CSV alike (R27): it
- * names the configured threshold, so "<10" is never shown over a publication that hides counts up to 19.
+ * How every hidden cell is shown, in JSON and CSV alike (R27; GSS "Symbols in tables": `[c]`, confidential). One
+ * symbol whatever the reason: a cell hidden to protect another may hold 22, and "<10" over it would mislead a
+ * reader; an intruder learns no more, since primary and secondary suppression still look alike. The threshold is
+ * in the metadata (suppressedBelow), not in the symbol.
  */
-export const suppressedMark = (threshold: number): string => `<${threshold}`
+export const SUPPRESSED_SYMBOL = '[c]' as const
+export type SuppressedSymbol = typeof SUPPRESSED_SYMBOL
+/** The symbol is the same for every threshold (kept as a function so callers name what they show). */
+export const suppressedMark = (): SuppressedSymbol => SUPPRESSED_SYMBOL
 
-const ZMark = z.string().regex(/^<\d+$/)
+const ZMark = z.literal(SUPPRESSED_SYMBOL)
 const ZValue = z.union([z.number().int().nonnegative(), ZMark])
 
 export type Disclosure = { threshold: number; base: number }
@@ -31,7 +36,10 @@ export const ZSummary = z
       .object({
         suppressedBelow: z.number().int(),
         roundedTo: z.number().int(),
-        marker: ZMark.describe('how a suppressed count is shown: "<" then suppressedBelow'),
+        marker: ZMark.describe(
+          'how every hidden cell is shown (GSS "Symbols in tables"): a hidden cell may be small (1 to ' +
+            'suppressedBelow − 1) or may protect a small one, so it may hold any count'
+        ),
         note: z.string()
       })
       .strict(),
@@ -90,9 +98,10 @@ export const summarySchema = ({ threshold, base }: Disclosure) => ({
     'Authorization: Bearer <API key>; the key sees only its regions. JSON by default; CSV when the Accept header ' +
     `prefers text/csv (q-values are honoured), a tidy table (${CSV_HEADER}), all cuts or the one named by cut; 406 ` +
     'when it accepts neither. Only published quarters exist (404 otherwise), and every pull of one returns the same ' +
-    `bytes. Counts from 1 to ${threshold - 1} are shown as ${suppressedMark(threshold)} and the rest rounded to the ` +
-    `nearest ${base}; a row (on_time or late) of fewer than ${threshold} reports shows every value and its total as ` +
-    `${suppressedMark(threshold)}, and a region with fewer than ${threshold} reports in all is withheld (no tables).`,
+    `bytes. Counts from 1 to ${threshold - 1} are hidden, shown as ${suppressedMark()} (as is any cell hidden to ` +
+    `protect one, so a hidden cell may hold any count), and the rest rounded to the nearest ${base}; a row (on_time ` +
+    `or late) of fewer than ${threshold} reports shows every value and its total as ${suppressedMark()}, and a ` +
+    `region with fewer than ${threshold} reports in all is withheld (no tables).`,
   security: [{ apiKey: [] }],
   querystring: ZSummaryQuery,
   produces: ['application/json', 'text/csv'],
@@ -100,7 +109,7 @@ export const summarySchema = ({ threshold, base }: Disclosure) => ({
     200: ZSummary.describe(
       `JSON (the schema below); or, with Accept: text/csv, RFC 4180 lines ending CRLF under the header ${CSV_HEADER}: ` +
         'one line per cut, row (on_time or late) and category, then a total line per row; count is a multiple of ' +
-        `${base}, 0, or ${suppressedMark(threshold)} for a suppressed count`
+        `${base}, 0, or ${suppressedMark()} for a hidden cell`
     ),
     400: ZErrorResponse,
     401: ZErrorResponse,

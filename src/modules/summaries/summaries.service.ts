@@ -4,6 +4,7 @@ import { monthIndexOfDate, parsePeriod, quarterLabel, quarterStart } from '../..
 import { DETECTIONS, EVENT_CLASSES, SETTINGS } from '../reports/reports.schemas.js'
 import type { TaxonomyService } from '../taxonomy/taxonomy.service.js'
 import { type PublicationRepository, scopeOf } from './publication.repository.js'
+import { isApproved } from './learning-points.js'
 import { buildSummary, csvCut } from './summary.builder.js'
 import type { TSummaryQuery } from './summaries.schemas.js'
 
@@ -66,6 +67,19 @@ export const createSummariesService = (deps: SummariesServiceDeps) => {
             'about earlier quarters count as late in the next one.'
         )
       }
+      // First run (issue 14.1): a quarter before Candid was in use can hold no report, and publishing it empty
+      // would only block the quarters after it. Its later reports (about it, arriving afterwards) are not lost:
+      // the first publication takes every report about its quarter or an earlier one.
+      const since = await repository.inUseSince(tx)
+      const end = new Date(Date.UTC(Math.floor(first / 12), (first % 12) + 3, 1))
+      if (since === null || since >= end) {
+        const from = since === null ? 'has no report and no installation yet' : `has been in use since ${since.toISOString().slice(0, 10)}`
+        throw new AppError(
+          'CONFLICT',
+          `${quarter} is not published: Candid ${from}, and a quarter is published only if Candid was in use during ` +
+            'it (its installation or first report falls in or before it). The quarters before that are skipped.'
+        )
+      }
       const scope = scopeOf(quarter, latest)
       const counts = await repository.counts(tx, scope)
       const points = await repository.learningPoints(tx, scope)
@@ -76,7 +90,9 @@ export const createSummariesService = (deps: SummariesServiceDeps) => {
           region,
           taxonomyVersion: current.version,
           counts: counts.filter((row) => row.region === region),
-          learningPoints: points.filter((point) => point.region === region).map((point) => point.text),
+          learningPoints: points
+            .filter((point) => point.region === region && isApproved(point))
+            .map(({ text, onTime }) => ({ text, onTime })),
           categories,
           labels,
           threshold: deps.threshold,
@@ -101,7 +117,7 @@ export const createSummariesService = (deps: SummariesServiceDeps) => {
       let first = quarterStart(now) - 3
       while (toDateOnly(clock()) < publishableFrom(first)) first -= 3
       const outcome = await publish(quarterLabel(first)).catch((error: unknown) => {
-        // A later quarter published by hand already: nothing is due.
+        // A later quarter published by hand already, or Candid not yet in use during this one: nothing is due.
         if (error instanceof AppError && error.code === 'CONFLICT') return null
         throw error
       })

@@ -10,7 +10,15 @@ import {
   TOTAL
 } from '../../lib/disclosure/index.js'
 import type { CutCount } from './publication.repository.js'
-import { CSV_HEADER, type CUTS, type ROWS, suppressedMark, type TSummary, ZSummary } from './summaries.schemas.js'
+import {
+  CSV_HEADER,
+  type CUTS,
+  type ROWS,
+  type SuppressedSymbol,
+  suppressedMark,
+  type TSummary,
+  ZSummary
+} from './summaries.schemas.js'
 
 export type SummaryInput = {
   quarter: string
@@ -18,7 +26,8 @@ export type SummaryInput = {
   taxonomyVersion: number
   /** This region's counts (the publication's rows for it). */
   counts: readonly CutCount[]
-  learningPoints: readonly string[]
+  /** Approved, consented learning points and the row (on time or late) of the report each came from. */
+  learningPoints: readonly { text: string; onTime: boolean }[]
   /** The categories of each cut, in publication order (zeros are published too). */
   categories: Record<(typeof CUTS)[number], readonly string[]>
   labels: ReadonlyMap<string, string>
@@ -29,9 +38,10 @@ export type SummaryInput = {
 const TOP_THEMES = 5
 
 const noteFor = ({ threshold, base }: { threshold: number; base: number }) => {
-  const mark = suppressedMark(threshold)
-  return `Counts from 1 to ${threshold - 1} are shown as ${mark}, and other counts are rounded to the nearest ${base}; ` +
-    'more cells are hidden where a hidden one could otherwise be worked out from totals or from another table. On-time ' +
+  const mark = suppressedMark()
+  return `${mark} marks a hidden cell. Counts from 1 to ${threshold - 1} are hidden, and more cells are hidden where a ` +
+    'hidden one could otherwise be worked out from totals or from another table: a hidden cell may be small or may ' +
+    `protect a small one, so it may hold any count. Other counts are rounded to the nearest ${base}. On-time ` +
     `and late reports are each a row of every table: a row of fewer than ${threshold} reports shows every count and ` +
     `its total as ${mark}, so nothing is shown of how those reports fall. Totals are rounded from the true figures, ` +
     'so cells may not add up to them. Late reports are those about an earlier quarter that arrived after that ' +
@@ -53,10 +63,16 @@ const tableOf = (input: SummaryInput, cut: (typeof CUTS)[number], onTime: boolea
   return { rowLabels: [onTime ? 'on_time' : 'late'], columnLabels: [...categories], counts: [counts] }
 }
 
-const show = (value: PublishedCount, mark: string): number | string => (value === SUPPRESSED ? mark : value)
+const show = (value: PublishedCount, mark: SuppressedSymbol): number | SuppressedSymbol =>
+  value === SUPPRESSED ? mark : value
 
 /** One cut's table as published: its on-time and late rows, each suppressed value shown as `mark`. */
-const published = (cut: (typeof CUTS)[number], onTime: PublishedTable, late: PublishedTable, mark: string) => {
+const published = (
+  cut: (typeof CUTS)[number],
+  onTime: PublishedTable,
+  late: PublishedTable,
+  mark: SuppressedSymbol
+) => {
   const rowOf = (row: (typeof ROWS)[number], table: PublishedTable) => ({
     row,
     values: (table.cells[0] ?? []).map((value) => show(value, mark)),
@@ -163,12 +179,22 @@ const topThemes = (
       return { code, label: input.labels.get(code) ?? code, count: value, share }
     })
 
+/**
+ * The learning points published (issue 18.1): only those from a row of at least `threshold` reports. A row of fewer
+ * shows nothing of how its reports fall, and a point from it would say far more than a count (the free text of one
+ * of four late reports); its reports' points wait for no later quarter either, since a publication never reopens.
+ */
+const pointsOf = (input: SummaryInput, reports: { onTime: number; late: number }): string[] => {
+  const big = (onTime: boolean) => (onTime ? reports.onTime : reports.late) >= input.threshold
+  return [...new Set(input.learningPoints.filter((point) => big(point.onTime)).map((point) => point.text))].sort()
+}
+
 /** One region's summary for one quarter, disclosure-controlled, as the exact JSON and CSV bytes to serve. */
 export const buildSummary = (input: SummaryInput): { json: string; csv: string } => {
   const onTime = reportsIn(input, true)
   const late = reportsIn(input, false)
   const withheld = onTime + late < input.threshold
-  const mark = suppressedMark(input.threshold)
+  const mark = suppressedMark()
   let summary: TSummary = {
     quarter: input.quarter,
     region: input.region,
@@ -194,7 +220,7 @@ export const buildSummary = (input: SummaryInput): { json: string; csv: string }
         published('group', now.group, then.group, mark)
       ],
       topThemes: topThemes(input, now.group, now.groupCounts, { true: onTime, published: now.eventClass.grandTotal }),
-      learningPoints: [...new Set(input.learningPoints)].sort()
+      learningPoints: pointsOf(input, { onTime, late })
     }
   }
   // R25: what is stored and served is exactly the documented shape.

@@ -1,5 +1,7 @@
+import { truecase } from './casing.js'
 import { findNames } from './names.js'
-import { STRUCTURED_RECOGNISERS } from './structured.js'
+import { findPlaces } from './places.js'
+import { addresses, organisations, STRUCTURED_RECOGNISERS } from './structured.js'
 import { type Candidate, type Finding, placeholder, type RedactionResult } from './types.js'
 
 /**
@@ -143,10 +145,36 @@ const addressContext = (text: string, findings: Finding[]): Candidate[] => {
   return found
 }
 
+// "Amelia, 14," and "Jack (8)": a bare child's age straight after a name is still an age.
+const AGE_AFTER_NAME = /^\s*[,(]\s*(1[0-7]|[0-9])\s*(?:[,)]|$)/
+
+const ageAfterName = (text: string, findings: Finding[]): Candidate[] =>
+  findings.flatMap((finding) => {
+    const after = finding.type === 'NAME' ? AGE_AFTER_NAME.exec(text.slice(finding.end, finding.end + 12)) : null
+    if (!after?.[1]) {
+      return []
+    }
+    const start = finding.end + after[0].indexOf(after[1])
+    return [{ type: 'AGE' as const, start, end: start + after[1].length, priority: 30 }]
+  })
+
 export const findIdentifiers = (text: string): Finding[] => {
-  const candidates = [...STRUCTURED_RECOGNISERS.flatMap((recognise) => recognise(text)), ...findNames(text)]
+  // The name rules read a copy whose capitals can be trusted (casing.ts); where the writer's capitals were not,
+  // streets and settings are read from that copy too ("Puruntie 82"), the other formats from the original.
+  const { text: cased, trust } = truecase(text)
+  // In all-capitals text every word looks like the start of a street or a school ("MOVED TO TUEBROOK. CHILD
+  // ATTENDS ST"): streets and settings are read from the truecased copy only.
+  const fromOriginal = STRUCTURED_RECOGNISERS.flatMap((recognise) => recognise(text)).filter(
+    (candidate) => trust !== 'upper' || (candidate.type !== 'ADDRESS' && candidate.type !== 'ORG')
+  )
+  const candidates = [
+    ...fromOriginal,
+    ...(trust === 'cased' ? [] : [...addresses(cased), ...organisations(cased)]),
+    ...findNames(cased),
+    ...findPlaces(text)
+  ]
   const first = settle(candidates)
-  const more = addressContext(text, first)
+  const more = [...addressContext(text, first), ...ageAfterName(text, first)]
 
   return more.length === 0 ? first : settle([...first.map((finding) => ({ ...finding, priority: 100 })), ...more])
 }

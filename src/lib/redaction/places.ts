@@ -9,7 +9,7 @@ import type { Candidate } from './types.js'
  * They read a lower-case copy of the same length, so offsets point into the original.
  */
 
-const PRIORITY = { PLACE: 34, ADDRESS: 56, ORG: 51 } as const
+const PRIORITY = { PLACE: 34, SURE_PLACE: 45, ADDRESS: 56, ORG: 51 } as const
 
 const lowerSameLength = (text: string) => {
   const lower = text.toLowerCase()
@@ -71,7 +71,10 @@ const gazetteer = (lower: string): Candidate[] => {
     }
     if (match > 0) {
       const last = tokens[i + match - 1] as { text: string; start: number }
-      found.push({ type: 'PLACE', start: first.start, end: last.start + last.text.length, priority: PRIORITY.PLACE })
+      // A listed place that is no listed name is a place, even where the name rules also took it for a person.
+      const phrase = lower.slice(first.start, last.start + last.text.length)
+      const priority = FIRST_NAMES.has(phrase) || SURNAMES.has(phrase) ? PRIORITY.PLACE : PRIORITY.SURE_PLACE
+      found.push({ type: 'PLACE', start: first.start, end: last.start + last.text.length, priority })
       i += match - 1
     }
   }

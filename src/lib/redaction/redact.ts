@@ -85,10 +85,12 @@ const YEAR = /^(?:19|20)\d{2}$/
 // "ARENDAL 4844", "Acquapendente 1021": a number straight after a place is its postcode.
 const NUMBER_AFTER = /^[ ,]{1,2}(\d{3,6}(?:[ -]\d{2,4})?)(?![\w/-]|[.,]\d)/
 
-const addressContext = (text: string, findings: Finding[]): Candidate[] => {
+const addressContext = (text: string, findings: Finding[], upper: boolean): Candidate[] => {
   const found: Candidate[] = []
   for (const finding of findings) {
-    if (finding.type === 'PLACE' || finding.type === 'ADDRESS') {
+    // After a name too: a misspelt town ("Akureyrri 80296") is taken for a person, and a bare number of three to
+    // six digits straight after a person's name is no harmless figure either.
+    if (finding.type === 'PLACE' || finding.type === 'ADDRESS' || finding.type === 'NAME') {
       const after = NUMBER_AFTER.exec(text.slice(finding.end, finding.end + 16))
       if (after?.[1] && !YEAR.test(after[1])) {
         const start = finding.end + after[0].indexOf(after[1])
@@ -136,7 +138,8 @@ const addressContext = (text: string, findings: Finding[]): Candidate[] => {
       found.push({ type: 'ADDRESS', start, end: start + match[0].length, priority: 30 })
     }
   }
-  for (const match of text.matchAll(/(?<![\p{L}])\p{Lu}{2}(?![\p{L}])/gu)) {
+  // Not in all-capitals text, where every "TO" and "AT" would look like a state.
+  for (const match of upper ? [] : text.matchAll(/(?<![\p{L}])\p{Lu}{2}(?![\p{L}])/gu)) {
     const start = match.index ?? 0
     if (lines.has(lineOf(start))) {
       found.push({ type: 'ADDRESS', start, end: start + 2, priority: 30 })
@@ -174,7 +177,7 @@ export const findIdentifiers = (text: string): Finding[] => {
     ...findPlaces(text)
   ]
   const first = settle(candidates)
-  const more = [...addressContext(text, first), ...ageAfterName(text, first)]
+  const more = [...addressContext(text, first, trust === 'upper'), ...ageAfterName(text, first)]
 
   return more.length === 0 ? first : settle([...first.map((finding) => ({ ...finding, priority: 100 })), ...more])
 }

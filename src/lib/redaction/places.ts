@@ -44,6 +44,8 @@ const isNamey = (lower: string) =>
 // --- Places from the gazetteer: the longest listed phrase of up to four words at each position. ---
 const TOKEN = /[\p{L}][\p{L}'’.-]*[\p{L}]|[\p{L}]/gu
 const MAX_PHRASE = 4
+// The first words of the listed phrases ("new" of "new york"): a phrase is looked up only from such a word.
+const PHRASE_STARTS = new Set([...PLACES].filter((place) => place.includes(' ')).map((place) => place.slice(0, place.indexOf(' '))))
 
 const gazetteer = (lower: string): Candidate[] => {
   const tokens = [...lower.matchAll(TOKEN)].map((match) => ({
@@ -55,7 +57,8 @@ const gazetteer = (lower: string): Candidate[] => {
     const first = tokens[i] as { text: string; start: number }
     let phrase = ''
     let match = 0
-    for (let n = 1; n <= MAX_PHRASE && i + n <= tokens.length; n++) {
+    const longest = PHRASE_STARTS.has(first.text) ? MAX_PHRASE : 1
+    for (let n = 1; n <= longest && i + n <= tokens.length; n++) {
       const token = tokens[i + n - 1] as { text: string; start: number }
       if (n > 1) {
         const previous = tokens[i + n - 2] as { text: string; start: number }

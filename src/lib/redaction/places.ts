@@ -93,7 +93,7 @@ const STREET_WORDS = new Set(
 )
 const isStreetWord = (word: string) =>
   STREET_WORDS.has(word) || (word.length >= 5 && oneSlipAway(word, (w) => STREET_WORDS.has(w)))
-const NUMBERED = /(?<![\p{L}\d])(?:flat \d{1,4}[a-z]?,? )?\d{1,4}[a-z]?,? ((?:[\p{L}'’.-]{1,30} ){1,3})([\p{L}]{1,30})\.?/gu
+const NUMBERED = /(?<![\p{L}\d])(?:flat \d{1,4}[a-z]?,? )?\d{1,4}[a-z]?,? ((?:[\p{L}'’-]{1,30} ){1,3})([\p{L}]{1,30})\.?/gu
 const UNNUMBERED =
   /\b(?:lives?|living|lived|moved|moving|placed|staying|stays|stayed|address is|address was|house on|flat on)(?: back)? (?:on|at|in|to|into) ((?:[\p{L}'’-]{1,30} ){1,2})(close|road|street|lane|avenue|drive|crescent|grove|gardens|terrace|mews|way|court|place|rise|walk|view)\b/gu
 
@@ -119,7 +119,8 @@ const streets = (lower: string): Candidate[] => {
 // --- Schools, nurseries, surgeries, hospitals and firms by the words that end their names, any case. ---
 const ORG_ENDING =
   "primary school|primary academy|primary|junior school|infant school|infants school|secondary school|high school|school|academy|college|nursery|pre-school|preschool|road surgery|surgery|medical centre|medical practice|health centre|hospital|clinic|children's home|childrens home|children's centre|family hub|family centre|pupil referral unit|pru|inc|ltd|llc|plc|gmbh|corp|corporation"
-const ORG = new RegExp(`(?<![\\p{L}'’.&-])((?:[\\p{L}'’.&-]{1,30} ){1,3})(${ORG_ENDING})(?![\\p{L}])\\.?`, 'gu')
+// Words joined by single spaces only: a full stop ends the name ("ended in April. Bewick Road Surgery").
+const ORG = new RegExp(`(?<![\\p{L}'’.&-])((?:[\\p{L}'’&-]{1,30} ){1,3})(${ORG_ENDING})(?![\\p{L}])\\.?`, 'gu')
 
 const organisations = (lower: string): Candidate[] => {
   const found: Candidate[] = []

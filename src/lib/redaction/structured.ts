@@ -255,7 +255,7 @@ const isStreet = (value: string) => {
 // "the family at number 41": a house number without its street is still where someone lives.
 const HOUSE_NUMBER = /\b(?:at|to|from|of) (?:number|no\.?) (\d{1,4}[a-z]?)\b/gi
 
-const addresses: Recogniser = (text) => [
+export const addresses: Recogniser = (text) => [
   ...matches(text, HOUSE_NUMBER, 'ADDRESS', 1),
   ...matches(text, STREET, 'ADDRESS').filter((candidate) => isStreet(text.slice(candidate.start, candidate.end))),
   ...matches(text, UNIT, 'ADDRESS'),
@@ -288,7 +288,7 @@ const TEAM_KIND_WORDS = new Set(
     .filter(Boolean)
 )
 
-const organisations: Recogniser = (text) =>
+export const organisations: Recogniser = (text) =>
   matches(text, ORG, 'ORG').filter((candidate) => {
     const words = text
       .slice(candidate.start, candidate.end)

@@ -1,0 +1,163 @@
+import { oneSlipAway } from './casing.js'
+import { COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, KEEP_PROPER, PLACES, SURNAMES } from './lexicon.js'
+import type { Candidate } from './types.js'
+
+/**
+ * Places, streets and named settings found whatever the case (issue 11): the recognisers in structured.ts read
+ * capitals ("Linnet Close", "Marsh Lane Primary"); these read the words, so "14 linnet close", "marsh lane
+ * primary", "new zealand" and a street without a number after "lives on" are found in lower-case text too.
+ * They read a lower-case copy of the same length, so offsets point into the original.
+ */
+
+const PRIORITY = { PLACE: 34, SURE_PLACE: 45, ADDRESS: 56, ORG: 51 } as const
+
+const lowerSameLength = (text: string) => {
+  const lower = text.toLowerCase()
+  if (lower.length === text.length) {
+    return lower
+  }
+  // A few letters change length in lower case ("İ"): keep those as they are, so no offset moves.
+  let out = ''
+  for (const c of text) {
+    const changed = c.toLowerCase()
+    out += changed.length === c.length ? changed : c
+  }
+  return out
+}
+
+const STOP = new Set(
+  `a an the my your his her its our their this that these those which what whose any each every another some no
+  both either same other old new local nearby previous current former first second next last good bad main central
+  big small little special mainstream private independent state faith boarding residential day sunday village
+  grammar secondary primary junior infant nursery medical health children children's childrens family community
+  police city county borough council school academy college hospital surgery practice clinic st and or of at to
+  from in on for with by near into onto via about after before is was are were be been has had have will would
+  could should can may might must not i he she they we you it him them us me also then than when where who how
+  her's core strategy group meeting team same all one two three four five six seven eight nine ten few many
+  several days weeks months years hours minutes times visits visit dental driving dance football`.split(/\s+/)
+)
+
+const isWord = (lower: string) => ENGLISH_WORDS.has(lower) || ENGLISH_WORDS.has(lower.replace(/['’-]/g, ''))
+const isNamey = (lower: string) =>
+  !isWord(lower) || FIRST_NAMES.has(lower) || SURNAMES.has(lower) || PLACES.has(lower)
+
+// --- Places from the gazetteer: the longest listed phrase of up to four words at each position. ---
+const TOKEN = /[\p{L}][\p{L}'’.-]*[\p{L}]|[\p{L}]/gu
+const MAX_PHRASE = 4
+// The first words of the listed phrases ("new" of "new york"): a phrase is looked up only from such a word.
+const PHRASE_STARTS = new Set([...PLACES].filter((place) => place.includes(' ')).map((place) => place.slice(0, place.indexOf(' '))))
+
+const gazetteer = (lower: string): Candidate[] => {
+  const tokens = [...lower.matchAll(TOKEN)].map((match) => ({
+    text: match[0].replace(/['’]s$/u, ''),
+    start: match.index ?? 0
+  }))
+  const found: Candidate[] = []
+  for (let i = 0; i < tokens.length; i++) {
+    const first = tokens[i] as { text: string; start: number }
+    let phrase = ''
+    let match = 0
+    const longest = PHRASE_STARTS.has(first.text) ? MAX_PHRASE : 1
+    for (let n = 1; n <= longest && i + n <= tokens.length; n++) {
+      const token = tokens[i + n - 1] as { text: string; start: number }
+      if (n > 1) {
+        const previous = tokens[i + n - 2] as { text: string; start: number }
+        if (lower.slice(previous.start + previous.text.length, token.start) !== ' ') {
+          break
+        }
+      }
+      phrase = n === 1 ? token.text : `${phrase} ${token.text}`
+      // A single listed word counts only when it is no ordinary word ("bath", "reading" are not taken alone).
+      if (PLACES.has(phrase) && !KEEP_PROPER.has(phrase) && (n > 1 || !isWord(phrase))) {
+        match = n
+      }
+    }
+    if (match > 0) {
+      const last = tokens[i + match - 1] as { text: string; start: number }
+      // A listed place that is no listed name is a place, even where the name rules also took it for a person.
+      const phrase = lower.slice(first.start, last.start + last.text.length)
+      const priority = FIRST_NAMES.has(phrase) || SURNAMES.has(phrase) ? PRIORITY.PLACE : PRIORITY.SURE_PLACE
+      found.push({ type: 'PLACE', start: first.start, end: last.start + last.text.length, priority })
+      i += match - 1
+    }
+  }
+  return found
+}
+
+// --- Streets: a house number and up to three words before a street word, any case, the street word allowing a
+// typo; or a street with no number after "lives on", "moved to". ---
+const STREET_WORDS = new Set(
+  `street road avenue lane close drive way crescent court place terrace gardens grove square hill park mews view
+  walk row parade green rise vale boulevard wharf yard heights highway harbor harbour mall plaza chase gate gait
+  croft fold meadow meadows link wynd brow bank side end st rd ave ln cl dr cres ct pl terr gdns sq blvd hwy`.split(/\s+/)
+)
+const isStreetWord = (word: string) =>
+  STREET_WORDS.has(word) || (word.length >= 5 && oneSlipAway(word, (w) => STREET_WORDS.has(w)))
+const NUMBERED = /(?<![\p{L}\d])(?:flat \d{1,4}[a-z]?,? )?\d{1,4}[a-z]?,? ((?:[\p{L}'’-]{1,30} ){1,3})([\p{L}]{1,30})\.?/gu
+const UNNUMBERED =
+  /\b(?:lives?|living|lived|moved|moving|placed|staying|stays|stayed|address is|address was|house on|flat on)(?: back)? (?:on|at|in|to|into) ((?:[\p{L}'’-]{1,30} ){1,2})(close|road|street|lane|avenue|drive|crescent|grove|gardens|terrace|mews|way|court|place|rise|walk|view)\b/gu
+
+const streets = (lower: string): Candidate[] => {
+  const found: Candidate[] = []
+  for (const match of lower.matchAll(NUMBERED)) {
+    const words = (match[1] as string).trim().split(' ')
+    if (isStreetWord(match[2] as string) && words.every((word) => !STOP.has(word))) {
+      const start = match.index ?? 0
+      found.push({ type: 'ADDRESS', start, end: start + match[0].replace(/\.$/, '').length, priority: PRIORITY.ADDRESS })
+    }
+  }
+  for (const match of lower.matchAll(UNNUMBERED)) {
+    const words = (match[1] as string).trim().split(' ')
+    if (words.every((word) => !STOP.has(word))) {
+      const start = (match.index ?? 0) + match[0].length - (match[1] as string).length - (match[2] as string).length
+      found.push({ type: 'ADDRESS', start, end: (match.index ?? 0) + match[0].length, priority: PRIORITY.ADDRESS })
+    }
+  }
+  return found
+}
+
+// --- Schools, nurseries, surgeries, hospitals and firms by the words that end their names, any case. ---
+const ORG_ENDING =
+  "primary school|primary academy|primary|junior school|infant school|infants school|secondary school|high school|school|academy|college|nursery|pre-school|preschool|road surgery|surgery|medical centre|medical practice|health centre|hospital|clinic|children's home|childrens home|children's centre|family hub|family centre|pupil referral unit|pru|inc|ltd|llc|plc|gmbh|corp|corporation"
+// Words joined by single spaces only: a full stop ends the name ("ended in April. Bewick Road Surgery").
+const ORG = new RegExp(`(?<![\\p{L}'’.&-])((?:[\\p{L}'’&-]{1,30} ){1,3})(${ORG_ENDING})(?![\\p{L}])\\.?`, 'gu')
+
+const organisations = (lower: string): Candidate[] => {
+  const found: Candidate[] = []
+  for (const match of lower.matchAll(ORG)) {
+    // The name is the words before the ending back to the first stop word: "goes to [marsh lane] primary".
+    const words = (match[1] as string).trim().split(' ')
+    let first = words.length
+    while (first > 0 && !STOP.has(words[first - 1] as string)) {
+      first--
+    }
+    let own = words.slice(first)
+    // "which later became loqate inc": ordinary words before a name-like one are not part of the name.
+    while (own.length > 1 && COMMON_WORDS.has(own[0] as string) && !isNamey(own[0] as string)) {
+      own = own.slice(1)
+    }
+    // One ordinary word alone ("driving school") is a kind, not a name; two words or a name-like word is a name.
+    if (own.length === 0 || (own.length < 2 && !own.some(isNamey))) {
+      continue
+    }
+    const start = (match.index ?? 0) + (match[1] as string).length - own.join(' ').length - 1
+    const end = (match.index ?? 0) + match[0].length
+    found.push({ type: 'ORG', start, end, priority: PRIORITY.ORG })
+  }
+  return found
+}
+
+// "seen at the qeh", "admitted to the BRI": a short acronym after "at/to/from the" that no list keeps.
+const SETTING_ACRONYM = /\b(?:seen|admitted|taken|born|attended|discharged|transferred|rushed|brought|went)(?: her| him| them)? (?:at|to|from|into) the ([a-z]{3,4})\b/gu
+const acronyms = (lower: string): Candidate[] =>
+  [...lower.matchAll(SETTING_ACRONYM)]
+    .filter((match) => !KEEP_PROPER.has(match[1] as string) && !isWord(match[1] as string))
+    .map((match) => {
+      const end = (match.index ?? 0) + match[0].length
+      return { type: 'ORG' as const, start: end - (match[1] as string).length, end, priority: PRIORITY.ORG }
+    })
+
+export const findPlaces = (text: string): Candidate[] => {
+  const lower = lowerSameLength(text)
+  return [...gazetteer(lower), ...streets(lower), ...organisations(lower), ...acronyms(lower)]
+}

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -87,7 +88,16 @@ const MATRIX = {
 
   // Account administration is for admins.
   'GET /api/v1/users': [401, 403, 403, 200, 403],
-  'POST /api/v1/users/{id}/grant': [401, 403, 403, 200, 403]
+  'POST /api/v1/users/{id}/grant': [401, 403, 403, 200, 403],
+
+  // Hazard alerts: reviewers and leads draft, leads approve (never their own draft), admins manage receivers, and
+  // the regional list takes an API key only.
+  'GET /api/v1/alerts': [401, 401, 401, 401, 200],
+  'POST /api/v1/alerts': [401, 201, 201, 403, 403],
+  'GET /api/v1/alerts/{id}': [401, 200, 200, 403, 403],
+  'POST /api/v1/alerts/{id}/approve': [401, 403, 200, 403, 403],
+  'POST /api/v1/alerts/recipients': [401, 403, 403, 201, 403],
+  'POST /api/v1/alerts/webhooks': [401, 403, 403, 201, 403]
 } as const satisfies Record<string, Expected>
 
 type Route = keyof typeof MATRIX
@@ -106,6 +116,8 @@ type Fixtures = {
   recoveryKey: string
   /** The regional group's API key (for london, whose 2026-Q3 summary is published). */
   apiKey: string
+  /** A new draft alert, drafted by someone else than any caller (so a lead may approve it). */
+  draftAlert(): Promise<string>
   /** Credentials with a code not used yet (each TOTP time step signs a user in once). */
   loginBody(column: Column): Promise<{ email: string; password: string; totp: string }>
 }
@@ -124,6 +136,8 @@ const CODING = {
   },
   summary: 'A referral sat unread over a bank holiday weekend.'
 }
+
+const ALERT = { hazard: 'Invites go to old addresses.', themes: ['PA'], step: 'Check each address.', regions: [] }
 
 const TEXT = { text: 'Was the address on the invite typed in by hand or picked from the case record?' }
 
@@ -197,7 +211,20 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   'GET /api/v1/summaries/quarterly': () => ({ url: '/api/v1/summaries/quarterly?quarter=2026-Q3&region=london' }),
 
   'GET /api/v1/users': () => ({ url: '/api/v1/users' }),
-  'POST /api/v1/users/{id}/grant': (f) => ({ url: `/api/v1/users/${f.newcomerId}/grant` })
+  'POST /api/v1/users/{id}/grant': (f) => ({ url: `/api/v1/users/${f.newcomerId}/grant` }),
+
+  'GET /api/v1/alerts': () => ({ url: '/api/v1/alerts' }),
+  'POST /api/v1/alerts': () => ({ url: '/api/v1/alerts', payload: ALERT }),
+  'GET /api/v1/alerts/{id}': async (f) => ({ url: `/api/v1/alerts/${await f.draftAlert()}` }),
+  'POST /api/v1/alerts/{id}/approve': async (f) => ({ url: `/api/v1/alerts/${await f.draftAlert()}/approve` }),
+  'POST /api/v1/alerts/recipients': () => ({
+    url: '/api/v1/alerts/recipients',
+    payload: { region: 'london', email: 'duty@london.example.org' }
+  }),
+  'POST /api/v1/alerts/webhooks': () => ({
+    url: '/api/v1/alerts/webhooks',
+    payload: { region: 'london', url: 'https://hooks.example.org/candid' }
+  })
 }
 
 type Response = Awaited<ReturnType<FastifyInstance['inject']>>
@@ -320,6 +347,7 @@ describe('role × route matrix', () => {
       newcomerId,
       recoveryKey,
       freshReport,
+      draftAlert: async () => (await t.app.alerts.draft({ ...ALERT, regions: [] }, randomUUID())).alert.id,
       // Signed-in callers sign in again as themselves, at a time step signIn has not used (it starts at −1); an
       // anonymous caller signs in as the newcomer, for the first time, and the key holder as the newcomer again.
       loginBody: async (column) => {

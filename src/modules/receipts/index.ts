@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Config } from '../../config/env.js'
+import { createAlertsRepository } from '../alerts/alerts.repository.js'
 import { createMessagesRepository } from '../messages/messages.repository.js'
 import { createMessagesService } from '../messages/messages.service.js'
 import { createReceiptsRepository } from './receipts.repository.js'
@@ -11,7 +12,9 @@ export const receiptsModule: FastifyPluginAsync<{ config: Config }> = async (app
   const service = createReceiptsService({
     repository: createReceiptsRepository(app.db.prisma),
     messages: createMessagesService({ repository: createMessagesRepository(app.db.prisma), keys: app.keys }),
-    keys: app.keys
+    keys: app.keys,
+    alertsFor: (reportId) => createAlertsRepository(app.db.prisma).issuedForReport(reportId).then((rows) =>
+      rows.map((row) => ({ issuedOn: row.approvedOn?.toISOString().slice(0, 10) ?? '' })))
   })
 
   await app.register(receiptsRoutes, {

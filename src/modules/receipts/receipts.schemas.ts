@@ -20,7 +20,10 @@ const ZReporterMessage = z
 export const ZReceiptResponse = z
   .object({
     status: z.enum(REPORTER_STATUSES),
-    messages: z.array(ZReporterMessage).describe("reviewers' questions and response, and your answers, oldest first")
+    messages: z.array(ZReporterMessage).describe("reviewers' questions and response, and your answers, oldest first"),
+    alerts: z
+      .array(z.object({ issuedOn: z.string().describe('YYYY-MM-DD') }).strict())
+      .describe('hazard alerts the team sent out about what this report raised, oldest first')
   })
   .strict()
 

@@ -20,11 +20,13 @@ export type ReceiptsServiceDeps = {
   messages: MessagesService
   keys: Pick<KeyRing, 'get'>
   clock?: () => Date
+  /** The dates alerts drafted from a report went out (src/modules/alerts); none when absent. */
+  alertsFor?: (reportId: string) => Promise<{ issuedOn: string }[]>
 }
 
 /** The reporter's way back, with nothing but the receipt: status, the conversation, answers, withdrawal. */
 export const createReceiptsService = (deps: ReceiptsServiceDeps) => {
-  const { repository, messages, keys, clock = () => new Date() } = deps
+  const { repository, messages, keys, clock = () => new Date(), alertsFor = async () => [] } = deps
   /**
    * A malformed receipt takes the same path as a well-formed unknown one (hash, one indexed lookup, 404), so
    * neither the answer nor its timing says which it was.
@@ -43,14 +45,15 @@ export const createReceiptsService = (deps: ReceiptsServiceDeps) => {
     findStatus: async (receipt: string): Promise<TReceiptResponse> => {
       const { report, receiptBytes } = await find(receipt)
       const status = STATUS_FOR_REPORTER[report.status]
+      const alerts = await alertsFor(report.id)
       if (report.messages.length === 0) {
-        return { status, messages: [] }
+        return { status, messages: [], alerts }
       }
       const crypto = keys.get()
       const keyPair = reporterKeyPair(crypto.sodium, crypto.reporterKey, receiptBytes)
       try {
         const conversation = messages.forReporter(report.id, keyPair, report.messages)
-        return { status, messages: conversation.map(({ kind, text, sentOn }) => ({ kind, text, sentOn })) }
+        return { status, messages: conversation.map(({ kind, text, sentOn }) => ({ kind, text, sentOn })), alerts }
       } finally {
         crypto.sodium.memzero(keyPair.secretKey)
       }

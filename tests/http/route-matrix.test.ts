@@ -97,7 +97,11 @@ const MATRIX = {
   'GET /api/v1/alerts/{id}': [401, 200, 200, 403, 403],
   'POST /api/v1/alerts/{id}/approve': [401, 403, 200, 403, 403],
   'POST /api/v1/alerts/recipients': [401, 403, 403, 201, 403],
-  'POST /api/v1/alerts/webhooks': [401, 403, 403, 201, 403]
+  'POST /api/v1/alerts/webhooks': [401, 403, 403, 201, 403],
+  // Actions ("you said, we did") are recorded and moved on by leads.
+  'GET /api/v1/actions': [401, 403, 200, 403, 403],
+  'POST /api/v1/actions': [401, 403, 201, 403, 403],
+  'PATCH /api/v1/actions/{id}': [401, 403, 200, 403, 403]
 } as const satisfies Record<string, Expected>
 
 type Route = keyof typeof MATRIX
@@ -118,6 +122,8 @@ type Fixtures = {
   apiKey: string
   /** A new draft alert, drafted by someone else than any caller (so a lead may approve it). */
   draftAlert(): Promise<string>
+  /** A new proposed action. */
+  newAction(): Promise<string>
   /** Credentials with a code not used yet (each TOTP time step signs a user in once). */
   loginBody(column: Column): Promise<{ email: string; password: string; totp: string }>
 }
@@ -138,6 +144,8 @@ const CODING = {
 }
 
 const ALERT = { hazard: 'Invites go to old addresses.', themes: ['PA'], step: 'Check each address.', regions: [] }
+
+const ACTION = { description: 'Check invites twice.', owner: 'Front door team', dueOn: '2030-01-31', themes: ['PA'] }
 
 const TEXT = { text: 'Was the address on the invite typed in by hand or picked from the case record?' }
 
@@ -224,7 +232,10 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   'POST /api/v1/alerts/webhooks': () => ({
     url: '/api/v1/alerts/webhooks',
     payload: { region: 'london', url: 'https://hooks.example.org/candid' }
-  })
+  }),
+  'GET /api/v1/actions': () => ({ url: '/api/v1/actions?overdue=true' }),
+  'POST /api/v1/actions': () => ({ url: '/api/v1/actions', payload: ACTION }),
+  'PATCH /api/v1/actions/{id}': async (f) => ({ url: `/api/v1/actions/${await f.newAction()}`, payload: { status: 'agreed' } })
 }
 
 type Response = Awaited<ReturnType<FastifyInstance['inject']>>
@@ -347,6 +358,7 @@ describe('role × route matrix', () => {
       newcomerId,
       recoveryKey,
       freshReport,
+      newAction: async () => (await t.app.actions.create({ ...ACTION, reportIds: [] }, randomUUID())).id,
       draftAlert: async () => (await t.app.alerts.draft({ ...ALERT, regions: [] }, randomUUID())).alert.id,
       // Signed-in callers sign in again as themselves, at a time step signIn has not used (it starts at −1); an
       // anonymous caller signs in as the newcomer, for the first time, and the key holder as the newcomer again.

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Config } from '../../config/env.js'
+import { createActionsRepository } from '../actions/actions.repository.js'
+import { createActionsService } from '../actions/actions.service.js'
 import { createAlertsRepository } from '../alerts/alerts.repository.js'
 import { createMessagesRepository } from '../messages/messages.repository.js'
 import { createMessagesService } from '../messages/messages.service.js'
@@ -14,7 +16,12 @@ export const receiptsModule: FastifyPluginAsync<{ config: Config }> = async (app
     messages: createMessagesService({ repository: createMessagesRepository(app.db.prisma), keys: app.keys }),
     keys: app.keys,
     alertsFor: (reportId) => createAlertsRepository(app.db.prisma).issuedForReport(reportId).then((rows) =>
-      rows.map((row) => ({ issuedOn: row.approvedOn?.toISOString().slice(0, 10) ?? '' })))
+      rows.map((row) => ({ issuedOn: row.approvedOn?.toISOString().slice(0, 10) ?? '' }))),
+    // The taxonomy module registers later; forReport never asks it.
+    actionsFor: createActionsService({
+      repository: createActionsRepository(app.db.prisma),
+      taxonomy: { current: () => app.taxonomy.current() }
+    }).forReport
   })
 
   await app.register(receiptsRoutes, {

@@ -9,6 +9,7 @@ import {
   SUPPRESSED,
   TOTAL
 } from '../../lib/disclosure/index.js'
+import { type ActionCount, buildActionsTable } from './actions-table.js'
 import type { CutCount } from './publication.repository.js'
 import { CSV_HEADER, type CUTS, type ROWS, suppressedMark, type TSummary, ZSummary } from './summaries.schemas.js'
 
@@ -24,6 +25,8 @@ export type SummaryInput = {
   labels: ReadonlyMap<string, string>
   threshold: number
   base: number
+  /** Actions by region, domain and status (src/modules/summaries/actions-table.ts); none when absent. */
+  actionCounts?: readonly ActionCount[]
 }
 
 const TOP_THEMES = 5
@@ -194,7 +197,8 @@ export const buildSummary = (input: SummaryInput): { json: string; csv: string }
         published('group', now.group, then.group, mark)
       ],
       topThemes: topThemes(input, now.group, now.groupCounts, { true: onTime, published: now.eventClass.grandTotal }),
-      learningPoints: [...new Set(input.learningPoints)].sort()
+      learningPoints: [...new Set(input.learningPoints)].sort(),
+      actions: buildActionsTable(input.actionCounts ?? [], input.region, input.categories.domain, { ...input, mark })
     }
   }
   // R25: what is stored and served is exactly the documented shape.

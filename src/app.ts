@@ -8,6 +8,8 @@ import type { Database } from './db/database.js'
 import { RequestLogController } from './http/log-controller.js'
 import { AppError } from './lib/errors.js'
 import { createLoggerOptions } from './lib/logger.js'
+import { actionsModule } from './modules/actions/index.js'
+import { alertsModule } from './modules/alerts/index.js'
 import { analysisModule } from './modules/analysis/index.js'
 import { authModule } from './modules/auth/index.js'
 import { codingsModule } from './modules/codings/index.js'
@@ -116,6 +118,8 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(summariesModule, { config, ...options.summaries })
   await app.register(usersModule)
   await app.register(retentionModule, { config })
+  await app.register(alertsModule, { config })
+  await app.register(actionsModule)
 
   return app
 }

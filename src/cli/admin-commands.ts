@@ -44,6 +44,8 @@ import type { CliIo } from './run.js'
  *                                          `expired <date>`), `revoked <date>`
  *   revoke-api-key --prefix P              refuse the key from its next request
  *   publish-quarter --quarter YYYY-Qn      freeze the quarter's regional summaries (once closed 14+ days)
+ *   overdue-actions                        one line per open action past its due date: due date, status, owner,
+ *                                          id, description (tab-separated; nothing when none is overdue)
  *   server-secret --show                   the generated server secret kept in the database (when SERVER_SECRET was
  *                                          never set); a warning on stderr, last line `server-secret: <base64>`
  *   server-secret --forget                 delete that secret from the database, only once SERVER_SECRET is set to
@@ -63,6 +65,7 @@ const USAGE = `usage: admin <command>
   list-api-keys
   revoke-api-key --prefix <prefix>
   publish-quarter --quarter <YYYY-Qn>
+  overdue-actions
   server-secret --show | --forget                          (--forget needs SERVER_SECRET set to the shown secret)`
 
 const services = async (db: Database, serverSecret: Uint8Array | undefined) => {
@@ -340,6 +343,22 @@ export const adminCommand = async (args: readonly string[], io: CliIo): Promise<
         )
       })
     }
+    case 'overdue-actions':
+      return withServices(io, async (_services, db) => {
+        const [{ createActionsRepository }, { createActionsService }] = await Promise.all([
+          import('../modules/actions/actions.repository.js'),
+          import('../modules/actions/actions.service.js')
+        ])
+        const actions = createActionsService({
+          repository: createActionsRepository(db.prisma),
+          taxonomy: createTaxonomyService(createTaxonomyRepository(db.prisma))
+        })
+        for (const action of (await actions.list({ overdue: true })).actions) {
+          // Tabs and line breaks inside a text would break the columns scripts read.
+          const text = (value: string) => value.replace(/\s+/g, ' ')
+          out(`${action.dueOn}\t${action.status}\t${text(action.owner)}\t${action.id}\t${text(action.description)}`)
+        }
+      })
     case 'server-secret':
       return serverSecret(io, values)
     default:

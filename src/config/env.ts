@@ -127,7 +127,16 @@ const ZEnv = z.object({
     .string()
     .trim()
     .regex(/^rediss?:\/\/\S+$/, { error: 'expected redis://host:port or rediss://…' })
-    .optional()
+    .optional(),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .regex(/^smtps?:\/\/\S+$/, { error: 'expected smtp://host:port or smtps://user:password@host:port' })
+    .optional(),
+  ALERT_FROM: z.string().trim().min(3).max(200).default('Candid alerts <alerts@candid.invalid>'),
+  ALERT_DELIVERY_SECONDS: zInteger(0, 86_400).default(15),
+  ALERT_LEASE_SECONDS: zInteger(1, 86_400).default(120),
+  ALERT_RETRY_SECONDS: zInteger(1, 86_400).default(30)
 })
 
 export type TEnv = z.input<typeof ZEnv>
@@ -170,6 +179,18 @@ export type Config = Readonly<{
   publication: Readonly<{ afterDays: number; checkMinutes: number; threshold: number; base: number }>
   /** The longest a count over the analysis record (a trend with two or more filters) may run before 503. */
   analysisQueryTimeoutMs: number
+  /**
+   * Hazard alerts: sent by e-mail through `smtpUrl` (none: e-mail rows wait) and signed webhooks, from an outbox
+   * checked every `everySeconds` (0: never in this instance); a row being sent is leased for `leaseSeconds`; a
+   * failed attempt waits `retrySeconds` × 2^(attempts − 1), at most a day.
+   */
+  alerts: Readonly<{
+    smtpUrl: string | undefined
+    from: string
+    everySeconds: number
+    leaseSeconds: number
+    retrySeconds: number
+  }>
 }>
 
 export class ConfigError extends Error {
@@ -264,7 +285,14 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
       threshold: env.SUPPRESS_BELOW,
       base: env.ROUND_TO
     }),
-    analysisQueryTimeoutMs: env.ANALYSIS_QUERY_TIMEOUT_MS
+    analysisQueryTimeoutMs: env.ANALYSIS_QUERY_TIMEOUT_MS,
+    alerts: Object.freeze({
+      smtpUrl: env.SMTP_URL,
+      from: env.ALERT_FROM,
+      everySeconds: env.ALERT_DELIVERY_SECONDS,
+      leaseSeconds: env.ALERT_LEASE_SECONDS,
+      retrySeconds: env.ALERT_RETRY_SECONDS
+    })
   })
 }
 

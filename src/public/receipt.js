@@ -61,6 +61,45 @@
         ? 'Too many tries. Wait a minute and try again.'
         : data.message || 'Something went wrong. Please try again.'
 
+  const ACTION_STATUS = {
+    proposed: 'Proposed',
+    agreed: 'Agreed',
+    in_progress: 'In progress',
+    done: 'Done',
+    dropped: 'Dropped'
+  }
+
+  // Hazard alerts sent about what the report raised, and the actions that answer it ("you said, we did").
+  const renderChanges = (data) => {
+    const alerts = data.alerts || []
+    const actions = data.actions || []
+    $('changes-block').hidden = alerts.length === 0 && actions.length === 0
+    $('alerts-line').hidden = alerts.length === 0
+    $('alerts-line').textContent = alerts.length === 0
+      ? ''
+      : `The team sent a hazard alert to the regions about what your report raised (${alerts.map((a) => a.issuedOn).join(', ')}).`
+    $('actions').replaceChildren(
+      ...actions.map((action) => {
+        const item = document.createElement('li')
+        const who = document.createElement('p')
+        who.className = 'who'
+        who.textContent = `${ACTION_STATUS[action.status] || action.status}, updated ${action.updatedOn}`
+        const text = document.createElement('p')
+        text.className = 'text'
+        text.textContent = action.action
+        item.append(who, text)
+        const after = action.status === 'done' ? action.outcome : action.status === 'dropped' ? action.reason : ''
+        if (after) {
+          const detail = document.createElement('p')
+          detail.className = 'text'
+          detail.textContent = `${action.status === 'done' ? 'What changed' : 'Why it was dropped'}: ${after}`
+          item.append(detail)
+        }
+        return item
+      })
+    )
+  }
+
   const render = (data) => {
     const [label, detail] = STATUS[data.status] || [data.status, '']
     $('status-text').textContent = label
@@ -81,6 +120,7 @@
       })
     )
     $('no-messages').hidden = data.messages.length > 0
+    renderChanges(data)
     const isOpen = data.status !== 'withdrawn'
     $('answer-form').hidden = !isOpen
     $('withdraw-block').hidden = !isOpen

@@ -30,6 +30,12 @@ describe.skipIf(!hasChromium())('the "your report" page in Chromium', () => {
       payload: { text: 'Was the invite sent from the shared inbox?' }
     })
     expect(asked.statusCode).toBe(201)
+    // "You said, we did": an action linked to the report, agreed, shows on the reporter's page.
+    const action = await t.app.actions.create(
+      { description: 'Invites are checked by a second person.', owner: 'Front door team', dueOn: '2030-01-31', themes: [], reportIds: [id] },
+      id
+    )
+    await t.app.actions.update(action.id, { status: 'agreed' })
     await t.app.listen({ host: '127.0.0.1', port: 0 })
     origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`
     browser = await launchChromium()
@@ -71,6 +77,8 @@ describe.skipIf(!hasChromium())('the "your report" page in Chromium', () => {
 
     expect(await page.textContent('#status-text')).toBe('Received')
     expect(await page.textContent('#messages')).toContain('Was the invite sent from the shared inbox?')
+    expect(await page.textContent('#actions')).toContain('Invites are checked by a second person.')
+    expect(await page.textContent('#actions')).toContain('Agreed')
     expect(await violations()).toEqual([])
 
     await page.fill('#answer-input', 'Yes, Mrs Okafor sent it from the duty inbox.')

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -90,7 +91,20 @@ const MATRIX = {
 
   // Account administration is for admins.
   'GET /api/v1/users': [401, 403, 403, 200, 403],
-  'POST /api/v1/users/{id}/grant': [401, 403, 403, 200, 403]
+  'POST /api/v1/users/{id}/grant': [401, 403, 403, 200, 403],
+
+  // Hazard alerts: reviewers and leads draft, leads approve (never their own draft), admins manage receivers, and
+  // the regional list takes an API key only.
+  'GET /api/v1/alerts': [401, 401, 401, 401, 200],
+  'POST /api/v1/alerts': [401, 201, 201, 403, 403],
+  'GET /api/v1/alerts/{id}': [401, 200, 200, 403, 403],
+  'POST /api/v1/alerts/{id}/approve': [401, 403, 200, 403, 403],
+  'POST /api/v1/alerts/recipients': [401, 403, 403, 201, 403],
+  'POST /api/v1/alerts/webhooks': [401, 403, 403, 201, 403],
+  // Actions ("you said, we did") are recorded and moved on by leads.
+  'GET /api/v1/actions': [401, 403, 200, 403, 403],
+  'POST /api/v1/actions': [401, 403, 201, 403, 403],
+  'PATCH /api/v1/actions/{id}': [401, 403, 200, 403, 403]
 } as const satisfies Record<string, Expected>
 
 type Route = keyof typeof MATRIX
@@ -109,6 +123,10 @@ type Fixtures = {
   recoveryKey: string
   /** The regional group's API key (for london, whose 2026-Q3 summary is published). */
   apiKey: string
+  /** A new draft alert, drafted by someone else than any caller (so a lead may approve it). */
+  draftAlert(): Promise<string>
+  /** A new proposed action. */
+  newAction(): Promise<string>
   /** Credentials with a code not used yet (each TOTP time step signs a user in once). */
   loginBody(column: Column): Promise<{ email: string; password: string; totp: string }>
 }
@@ -127,6 +145,10 @@ const CODING = {
   },
   summary: 'A referral sat unread over a bank holiday weekend.'
 }
+
+const ALERT = { hazard: 'Invites go to old addresses.', themes: ['PA'], step: 'Check each address.', regions: [] }
+
+const ACTION = { description: 'Check invites twice.', owner: 'Front door team', dueOn: '2030-01-31', themes: ['PA'] }
 
 const TEXT = { text: 'Was the address on the invite typed in by hand or picked from the case record?' }
 
@@ -205,7 +227,23 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   'GET /api/v1/summaries/quarterly': () => ({ url: '/api/v1/summaries/quarterly?quarter=2026-Q3&region=london' }),
 
   'GET /api/v1/users': () => ({ url: '/api/v1/users' }),
-  'POST /api/v1/users/{id}/grant': (f) => ({ url: `/api/v1/users/${f.newcomerId}/grant` })
+  'POST /api/v1/users/{id}/grant': (f) => ({ url: `/api/v1/users/${f.newcomerId}/grant` }),
+
+  'GET /api/v1/alerts': () => ({ url: '/api/v1/alerts' }),
+  'POST /api/v1/alerts': () => ({ url: '/api/v1/alerts', payload: ALERT }),
+  'GET /api/v1/alerts/{id}': async (f) => ({ url: `/api/v1/alerts/${await f.draftAlert()}` }),
+  'POST /api/v1/alerts/{id}/approve': async (f) => ({ url: `/api/v1/alerts/${await f.draftAlert()}/approve` }),
+  'POST /api/v1/alerts/recipients': () => ({
+    url: '/api/v1/alerts/recipients',
+    payload: { region: 'london', email: 'duty@london.example.org' }
+  }),
+  'POST /api/v1/alerts/webhooks': () => ({
+    url: '/api/v1/alerts/webhooks',
+    payload: { region: 'london', url: 'https://hooks.example.org/candid' }
+  }),
+  'GET /api/v1/actions': () => ({ url: '/api/v1/actions?overdue=true' }),
+  'POST /api/v1/actions': () => ({ url: '/api/v1/actions', payload: ACTION }),
+  'PATCH /api/v1/actions/{id}': async (f) => ({ url: `/api/v1/actions/${await f.newAction()}`, payload: { status: 'agreed' } })
 }
 
 type Response = Awaited<ReturnType<FastifyInstance['inject']>>
@@ -330,6 +368,8 @@ describe('role × route matrix', () => {
       newcomerId,
       recoveryKey,
       freshReport,
+      newAction: async () => (await t.app.actions.create({ ...ACTION, reportIds: [] }, randomUUID())).id,
+      draftAlert: async () => (await t.app.alerts.draft({ ...ALERT, regions: [] }, randomUUID())).alert.id,
       // Signed-in callers sign in again as themselves, at a time step signIn has not used (it starts at −1); an
       // anonymous caller signs in as the newcomer, for the first time, and the key holder as the newcomer again.
       loginBody: async (column) => {

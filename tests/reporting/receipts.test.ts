@@ -18,14 +18,14 @@ describe('GET /api/v1/receipts/{receipt}', () => {
     const res = await lookUp(receipt)
 
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ status: 'new', messages: [] })
+    expect(res.json()).toEqual({ status: 'new', messages: [], alerts: [], actions: [] })
     expect(res.headers['cache-control']).toBe('no-store')
   })
 
   it('reads the receipt however it is typed: lower case, no hyphens, I for 1, O for 0', async () => {
     const typed = receipt.toLowerCase().replace(/-/g, '').replace(/1/g, 'i').replace(/0/g, 'o')
 
-    expect((await lookUp(typed)).json()).toEqual({ status: 'new', messages: [] })
+    expect((await lookUp(typed)).json()).toEqual({ status: 'new', messages: [], alerts: [], actions: [] })
   })
 
   it('answers unknown and malformed receipts with the same 404', async () => {

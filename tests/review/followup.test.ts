@@ -132,7 +132,7 @@ describe('follow-up through the receipt, and withdrawal', () => {
     })
 
     expect(withdrawn.statusCode).toBe(200)
-    expect((await status()).json()).toEqual({ status: 'withdrawn', messages: [] })
+    expect((await status()).json()).toEqual({ status: 'withdrawn', messages: [], alerts: [], actions: [] })
     const after = await t.app.db.prisma.report.findUniqueOrThrow({ where: { id: reportId } })
     expect(after).toMatchObject({ status: 'withdrawn', narrativeCiphertext: null, narrativeSealedKey: null })
     expect(after.destroyedOn).not.toBeNull()

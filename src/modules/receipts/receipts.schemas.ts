@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ZErrorResponse } from '../../lib/http-schemas.js'
 import { MESSAGE_KINDS, ZMessageBody } from '../messages/messages.schemas.js'
+import { ZReporterAction } from '../actions/actions.schemas.js'
 import { ZFinding } from '../redaction/redaction.schemas.js'
 
 /** What a reporter is told: where the report stands, never who is looking at it or what else it was merged with. */
@@ -21,7 +22,11 @@ const ZReporterMessage = z
 export const ZReceiptResponse = z
   .object({
     status: z.enum(REPORTER_STATUSES),
-    messages: z.array(ZReporterMessage).describe("reviewers' questions and response, and your answers, oldest first")
+    messages: z.array(ZReporterMessage).describe("reviewers' questions and response, and your answers, oldest first"),
+    alerts: z
+      .array(z.object({ issuedOn: z.string().describe('YYYY-MM-DD') }).strict())
+      .describe('hazard alerts the team sent out about what this report raised, oldest first'),
+    actions: z.array(ZReporterAction).describe('"you said, we did": what the team is changing in answer, and where it stands')
   })
   .strict()
 

@@ -134,6 +134,21 @@ export const createPublicationRepository = (prisma: PrismaClient) => ({
     return rows.map(({ id, ...row }) => ({ ...row, approvals: approvals.filter((one) => one.codingId === id) }))
   },
 
+  /**
+   * Actions recorded before `before` (the day after the quarter) by region of their linked reports (null: linked to
+   * none), domain of their themes and status now (for the actions table, src/modules/summaries/actions-table.ts).
+   */
+  actionCounts: (tx: Tx, before: Date) =>
+    tx.$queryRaw<{ region: string | null; domain: string; status: string; n: number }[]>`
+      SELECT r.region, split_part(t.theme, '.', 1) AS domain, a.status::text AS status,
+        count(DISTINCT a.id)::int AS n
+      FROM action a
+      CROSS JOIN LATERAL unnest(a.themes) AS t(theme)
+      LEFT JOIN (SELECT DISTINCT l.action_id, rep.region FROM action_report l JOIN report rep ON rep.id = l.report_id) r
+        ON r.action_id = a.id
+      WHERE a.created_on < ${before}::date
+      GROUP BY 1, 2, 3`,
+
   /** Stores the snapshots: the publication is these rows (its number is their quarter's place in order). */
   store: (tx: Tx, quarter: string, publishedOn: Date, snapshots: { region: string; json: string; csv: string }[]) =>
     tx.publication.createMany({ data: snapshots.map((snapshot) => ({ quarter, publishedOn, ...snapshot })) }),

@@ -74,7 +74,25 @@ export const ZSummary = z
         })
         .strict()
     ),
-    learningPoints: z.array(z.string())
+    learningPoints: z.array(z.string()),
+    actions: z
+      .object({
+        counts: z.string(),
+        categories: z.array(z.string()).describe('taxonomy domains'),
+        rows: z.array(
+          z
+            .object({
+              row: z.enum(['proposed', 'agreed', 'in_progress', 'done', 'dropped']),
+              values: z.array(ZValue),
+              total: ZValue
+            })
+            .strict()
+        )
+      })
+      .strict()
+      .nullable()
+      .optional()
+      .describe('"you said, we did": actions by theme (domain) and status, disclosure-controlled; absent before it existed')
   })
   .strict()
 export type TSummary = z.infer<typeof ZSummary>

@@ -1,6 +1,6 @@
 import { toDateOnly } from '../../lib/dates.js'
 import { AppError } from '../../lib/errors.js'
-import { monthIndexOfDate, parsePeriod, quarterLabel, quarterStart } from '../../lib/periods.js'
+import { dateOfMonthIndex, monthIndexOfDate, parsePeriod, quarterLabel, quarterStart } from '../../lib/periods.js'
 import { DETECTIONS, EVENT_CLASSES, SETTINGS } from '../reports/reports.schemas.js'
 import type { TaxonomyService } from '../taxonomy/taxonomy.service.js'
 import { type PublicationRepository, scopeOf } from './publication.repository.js'
@@ -83,6 +83,7 @@ export const createSummariesService = (deps: SummariesServiceDeps) => {
       const scope = scopeOf(quarter, latest)
       const counts = await repository.counts(tx, scope)
       const points = await repository.learningPoints(tx, scope)
+      const actionCounts = await repository.actionCounts(tx, dateOfMonthIndex(scope.last + 1))
       const snapshots = regions.map((region) => ({
         region,
         ...buildSummary({
@@ -96,7 +97,8 @@ export const createSummariesService = (deps: SummariesServiceDeps) => {
           categories,
           labels,
           threshold: deps.threshold,
-          base: deps.base
+          base: deps.base,
+          actionCounts
         })
       }))
       await repository.store(tx, quarter, today, snapshots)

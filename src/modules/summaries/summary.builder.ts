@@ -9,6 +9,7 @@ import {
   SUPPRESSED,
   TOTAL
 } from '../../lib/disclosure/index.js'
+import { type ActionCount, buildActionsTable } from './actions-table.js'
 import type { CutCount } from './publication.repository.js'
 import {
   CSV_HEADER,
@@ -33,6 +34,8 @@ export type SummaryInput = {
   labels: ReadonlyMap<string, string>
   threshold: number
   base: number
+  /** Actions by region, domain and status (src/modules/summaries/actions-table.ts); none when absent. */
+  actionCounts?: readonly ActionCount[]
 }
 
 const TOP_THEMES = 5
@@ -220,7 +223,8 @@ export const buildSummary = (input: SummaryInput): { json: string; csv: string }
         published('group', now.group, then.group, mark)
       ],
       topThemes: topThemes(input, now.group, now.groupCounts, { true: onTime, published: now.eventClass.grandTotal }),
-      learningPoints: pointsOf(input, { onTime, late })
+      learningPoints: pointsOf(input, { onTime, late }),
+      actions: buildActionsTable(input.actionCounts ?? [], input.region, input.categories.domain, { ...input, mark })
     }
   }
   // R25: what is stored and served is exactly the documented shape.

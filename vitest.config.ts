@@ -22,7 +22,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...(process.env.DATABASE_URL ? DATABASE_FREE : [])],
-    globalSetup: ['tests/setup/global-setup.ts'],
+    globalSetup: ['tests/setup/global-setup.ts', 'tests/setup/console-build.ts'],
     pool: 'forks',
     // Vitest leaves one core free by default, which on a 2-core machine means one file at a time. Most files spend
     // their time waiting (argon2's threads, the database, Chromium, child servers), so two at a time nearly

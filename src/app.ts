@@ -11,6 +11,7 @@ import { createLoggerOptions } from './lib/logger.js'
 import { analysisModule } from './modules/analysis/index.js'
 import { authModule } from './modules/auth/index.js'
 import { codingsModule } from './modules/codings/index.js'
+import { consoleModule } from './modules/console/index.js'
 import { formModule } from './modules/form/index.js'
 import { healthModule } from './modules/health/index.js'
 import { messagesModule } from './modules/messages/index.js'
@@ -104,6 +105,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
 
   await app.register(healthModule)
   await app.register(formModule, { config })
+  await app.register(consoleModule)
   await app.register(redactionModule, { config })
   await app.register(reportsModule, { config })
   await app.register(receiptsModule, { config })

@@ -13,7 +13,8 @@ const DATABASE_FREE = [
   'tests/docs/**',
   'tests/db/pglite-lock.test.ts',
   'tests/db/schema-diff.test.ts',
-  'tests/summaries/disclosure-links.test.ts'
+  'tests/summaries/disclosure-links.test.ts',
+  'tests/console/console-build.test.ts'
 ]
 
 // One suite, two databases: without DATABASE_URL the tests run on embedded PGlite; with it, on that PostgreSQL

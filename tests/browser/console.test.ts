@@ -91,7 +91,7 @@ describe.skipIf(!hasChromium())('the review console in Chromium', () => {
     expect(await page.getByRole('list', { name: 'Reports by status' }).textContent()).toContain('1 New')
     expect(await axeViolations(page)).toEqual([])
     // Nothing is kept in the browser's storage, and nothing sensitive in the address.
-    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0)
+    expect(await page.evaluate('localStorage.length + sessionStorage.length')).toBe(0)
     expect(new URL(page.url()).search).toBe('')
   })
 

@@ -175,6 +175,43 @@ describe.skipIf(!hasChromium())('the review console in Chromium', () => {
     await idle.close()
   })
 
+  it("shows a lead the coded themes as a chart with its table, filters in the address, on A4 and at 390 px", async () => {
+    const lead = await createUser(t.app, { email: 'lead@example.org', role: 'lead', recoveryKey: t.recoveryKey })
+    const desk = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+    const leadPage = await desk.newPage()
+    await leadPage.goto(`${origin}/console?view=dashboard&interval=quarter&level=2`)
+    await signInThroughConsole(leadPage, lead)
+    await leadPage.getByRole('heading', { name: 'Themed trends' }).waitFor()
+    await leadPage.locator('#trends-table tbody tr').first().waitFor()
+
+    // The reviewer's coding (PA.SL.01, TC.HO.02) at group level: PA.SL and TC.HO, with their labels.
+    const table = (await leadPage.locator('#trends-table').textContent()) ?? ''
+    expect(table).toContain('PA.SL')
+    expect(table).toContain('TC.HO')
+    expect(await leadPage.locator('canvas').first().boundingBox()).not.toBeNull()
+    expect(await leadPage.getByLabel('Interval').inputValue()).toBe('quarter')
+    const address = new URL(leadPage.url())
+    expect(Object.fromEntries(address.searchParams)).toEqual({ view: 'dashboard', interval: 'quarter', level: '2', role: 'any' })
+    expect(await axeViolations(leadPage)).toEqual([])
+
+    const [download] = await Promise.all([
+      leadPage.waitForEvent('download'),
+      leadPage.getByRole('button', { name: 'Download the themes table (CSV)' }).click()
+    ])
+    expect(download.suggestedFilename()).toBe('themes-by-period.csv')
+
+    const pdf = await leadPage.pdf({ format: 'A4' })
+    expect(pdf.subarray(0, 4).toString()).toBe('%PDF')
+
+    await leadPage.setViewportSize({ width: 390, height: 844 })
+    // Chart.js resizes its canvas on the next animation frame after the viewport changes.
+    await leadPage.waitForTimeout(300)
+    const overflow = await leadPage.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')
+    expect(overflow).toBeLessThanOrEqual(0)
+    expect(await axeViolations(leadPage)).toEqual([])
+    await desk.close()
+  })
+
   it('loads nothing from another origin', () => {
     expect(requested.filter((url) => !url.startsWith(origin))).toEqual([])
   })

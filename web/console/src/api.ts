@@ -56,7 +56,8 @@ export const request = async <T>(method: string, path: string, options: { body?:
   const data = (await response.json().catch(() => ({}))) as { error?: string; message?: string }
   if (!response.ok) {
     const error = new ApiError(response.status, data.error ?? 'ERROR', data.message ?? `The service answered ${response.status}.`)
-    if (response.status === 401 && path !== '/auth/login') {
+    // Sign-in and the first session check answer 401 as a matter of course, not because a session ended.
+    if (response.status === 401 && path !== '/auth/login' && path !== '/auth/session') {
       setCsrfToken(null)
       onSignedOut(error.message)
     }

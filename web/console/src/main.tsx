@@ -61,7 +61,8 @@ const App = () => {
 
   useEffect(() => {
     document.title = `${session ? (view.name === 'report' ? 'Report' : VIEW_NAMES[view.name]) : 'Sign in'} – Candid review console`
-    if (view.name !== 'dashboard') {
+    // Before sign-in the address is left alone: a shared dashboard link opens once the lead has signed in.
+    if (session && view.name !== 'dashboard') {
       history.replaceState(null, '', '/console')
     }
   }, [session, view])

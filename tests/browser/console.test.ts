@@ -175,7 +175,7 @@ describe.skipIf(!hasChromium())('the review console in Chromium', () => {
     await idle.close()
   })
 
-  it("shows a lead the coded themes as a chart with its table, filters in the address, on A4 and at 390 px", async () => {
+  it('shows a lead the coded themes as a chart with its table, filters in the address, on A4 and at 390 px', async () => {
     const lead = await createUser(t.app, { email: 'lead@example.org', role: 'lead', recoveryKey: t.recoveryKey })
     const desk = await browser.newContext({ viewport: { width: 1200, height: 900 } })
     const leadPage = await desk.newPage()

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +20,10 @@ import { cookieOf, createUser, PASSWORD, type SignedIn, signIn, type TestUser } 
  * `Authorization: Bearer` with no session. R24: a key gets 403 on every review route (a known caller without the
  * right), and opens nothing but the quarterly summaries of its region.
  */
+/** The console's entry script, as the built page names it (tests/setup/console-build.ts builds it). */
+const consoleScript = () =>
+  /src="(\/console\/assets\/[^"]+\.js)"/.exec(readFileSync(new URL('../../dist/console/index.html', import.meta.url), 'utf8'))?.[1] ?? ''
+
 const COLUMNS = ['anonymous', 'reviewer', 'lead', 'admin', 'regional'] as const
 // A disabled account's session is checked against the anonymous column, in a test of its own.
 type Column = (typeof COLUMNS)[number]
@@ -38,6 +43,10 @@ const MATRIX = {
   'GET /assets/form.js': [200, 200, 200, 200, 200],
   'GET /receipt': [200, 200, 200, 200, 200],
   'GET /assets/receipt.js': [200, 200, 200, 200, 200],
+  // The review console's page and bundle hold no data (everything comes from the API after sign-in).
+  'GET /console': [200, 200, 200, 200, 200],
+  'GET /console/': [200, 200, 200, 200, 200],
+  'GET /console/assets/{file}': [200, 200, 200, 200, 200],
   'GET /health/live': [200, 200, 200, 200, 200],
   'GET /health/ready': [200, 200, 200, 200, 200],
   'POST /api/v1/redaction/preview': [200, 200, 200, 200, 200],
@@ -137,6 +146,9 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   'GET /assets/form.js': () => ({ url: '/assets/form.js' }),
   'GET /receipt': () => ({ url: '/receipt' }),
   'GET /assets/receipt.js': () => ({ url: '/assets/receipt.js' }),
+  'GET /console': () => ({ url: '/console' }),
+  'GET /console/': () => ({ url: '/console/' }),
+  'GET /console/assets/{file}': () => ({ url: consoleScript() }),
   'GET /health/live': () => ({ url: '/health/live' }),
   'GET /health/ready': () => ({ url: '/health/ready' }),
   'POST /api/v1/redaction/preview': () => ({ url: '/api/v1/redaction/preview', payload: TEXT }),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { FastifyInstance, InjectOptions } from 'fastify'
@@ -96,7 +97,12 @@ const MATRIX = {
 
   // Account administration is for admins.
   'GET /api/v1/users': [401, 403, 403, 200, 403],
-  'POST /api/v1/users/{id}/grant': [401, 403, 403, 200, 403]
+  'POST /api/v1/users/{id}/grant': [401, 403, 403, 200, 403],
+  'POST /api/v1/users': [401, 403, 403, 201, 403],
+  'POST /api/v1/users/{id}/reset-authenticator': [401, 403, 403, 200, 403],
+  // Enrolment is for someone without a working account yet: anyone may try a link; an unknown one is 404 (handler).
+  'POST /api/v1/enrolment/start': [404, 404, 404, 404, 404],
+  'POST /api/v1/enrolment/complete': [404, 404, 404, 404, 404]
 } as const satisfies Record<string, Expected>
 
 type Route = keyof typeof MATRIX
@@ -209,7 +215,14 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   'GET /api/v1/summaries/quarterly': () => ({ url: '/api/v1/summaries/quarterly?quarter=2026-Q3&region=london' }),
 
   'GET /api/v1/users': () => ({ url: '/api/v1/users' }),
-  'POST /api/v1/users/{id}/grant': (f) => ({ url: `/api/v1/users/${f.newcomerId}/grant` })
+  'POST /api/v1/users/{id}/grant': (f) => ({ url: `/api/v1/users/${f.newcomerId}/grant` }),
+  'POST /api/v1/users': () => ({ url: '/api/v1/users', payload: { email: `${randomUUID()}@example.org`, role: 'reviewer' } }),
+  'POST /api/v1/users/{id}/reset-authenticator': (f) => ({ url: `/api/v1/users/${f.newcomerId}/reset-authenticator` }),
+  'POST /api/v1/enrolment/start': () => ({ url: '/api/v1/enrolment/start', payload: { token: 'x'.repeat(43) } }),
+  'POST /api/v1/enrolment/complete': () => ({
+    url: '/api/v1/enrolment/complete',
+    payload: { token: 'x'.repeat(43), totp: '123456' }
+  })
 }
 
 type Response = Awaited<ReturnType<FastifyInstance['inject']>>

@@ -16,6 +16,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
  && node scripts/prisma-generate.mjs
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY web ./web
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts
 

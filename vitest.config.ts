@@ -13,7 +13,8 @@ const DATABASE_FREE = [
   'tests/docs/**',
   'tests/db/pglite-lock.test.ts',
   'tests/db/schema-diff.test.ts',
-  'tests/summaries/disclosure-links.test.ts'
+  'tests/summaries/disclosure-links.test.ts',
+  'tests/console/console-build.test.ts'
 ]
 
 // One suite, two databases: without DATABASE_URL the tests run on embedded PGlite; with it, on that PostgreSQL
@@ -22,7 +23,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...(process.env.DATABASE_URL ? DATABASE_FREE : [])],
-    globalSetup: ['tests/setup/global-setup.ts'],
+    globalSetup: ['tests/setup/global-setup.ts', 'tests/setup/console-build.ts'],
     pool: 'forks',
     // Vitest leaves one core free by default, which on a 2-core machine means one file at a time. Most files spend
     // their time waiting (argon2's threads, the database, Chromium, child servers), so two at a time nearly

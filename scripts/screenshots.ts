@@ -9,9 +9,18 @@ import { loadConfig } from '../src/config/env.js'
 import { createMessagesRepository } from '../src/modules/messages/messages.repository.js'
 import { createMessagesService } from '../src/modules/messages/messages.service.js'
 import { fillReport, launchChromium } from '../tests/helpers/browser.js'
+import { coding } from '../tests/helpers/codings.js'
+import { signInThroughConsole } from '../tests/helpers/console.js'
+import { reportBody } from '../tests/helpers/reports.js'
+import { createUser, signIn } from '../tests/helpers/users.js'
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'candid-screens-'))
-const app = await buildApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), { onRecoveryKey: () => {} })
+let recoveryKey = ''
+const app = await buildApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), {
+  onRecoveryKey: (key) => {
+    recoveryKey = key
+  }
+})
 await app.listen({ host: '127.0.0.1', port: 0 })
 const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 const out = (name: string) => new URL(`../docs/screenshots/${name}`, import.meta.url).pathname
@@ -48,9 +57,47 @@ try {
   await page.click('#answer-button')
   await page.waitForSelector('#messages li:nth-child(2)')
   await page.screenshot({ path: out('your-report.png'), fullPage: true })
+
+  // The review console: a few more reports, two of them coded, then the queue, a coding and the lead's dashboard.
+  const narratives = [
+    'The contact note for a section 47 strategy discussion was saved to the sibling\'s record, not the child\'s.',
+    'A weekend visit was missed because the out-of-hours rota had the wrong worker on it after a handover.',
+    'The court bundle deadline was nearly missed: the legal planning tracker was not updated after the hearing.'
+  ]
+  for (const narrative of narratives) {
+    await app.inject({ method: 'POST', url: '/api/v1/reports', payload: { ...reportBody(), narrative } })
+  }
+  const coder = await createUser(app, { email: 'coder@example.org', recoveryKey })
+  const coderSession = await signIn(app, coder)
+  const reports = await app.db.prisma.report.findMany({ select: { id: true } })
+  for (const { id } of reports.slice(1, 3)) {
+    await app.inject({ method: 'POST', url: `/api/v1/reports/${id}/codings`, headers: coderSession.headers, payload: coding() })
+  }
+  const reviewer = await createUser(app, { email: 'reviewer@example.org', recoveryKey })
+  const lead = await createUser(app, { email: 'lead@example.org', role: 'lead', recoveryKey })
+  const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
+  await desk.goto(`${origin}/console`)
+  await signInThroughConsole(desk, reviewer)
+  await desk.locator('table.queue tbody tr').first().waitFor()
+  await desk.screenshot({ path: out('console-queue.png'), fullPage: true })
+  await desk.getByRole('button', { name: /^Open/ }).first().click()
+  await desk.locator('#narrative').waitFor()
+  await desk.getByLabel('Search the taxonomy').fill('handover')
+  await desk.getByRole('button', { name: 'Add TC.HO.02 as contributing' }).click()
+  await desk.getByLabel('Event type').selectOption('information_misdirected')
+  await desk.screenshot({ path: out('console-coding.png'), fullPage: true })
+  await desk.getByRole('button', { name: 'Sign out' }).click()
+  await desk.goto(`${origin}/console?view=dashboard&interval=quarter&level=2`)
+  await signInThroughConsole(desk, lead)
+  await desk.locator('#trends-table tbody tr').first().waitFor()
+  await desk.waitForTimeout(300)
+  await desk.screenshot({ path: out('console-dashboard.png'), fullPage: true })
 } finally {
   await browser.close()
   await app.close()
   await rm(dataDir, { recursive: true, force: true })
 }
-process.stdout.write('docs/screenshots/form.png, check.png, receipt.png, your-report.png written\n')
+process.stdout.write(
+  'docs/screenshots/form.png, check.png, receipt.png, your-report.png, console-queue.png, console-coding.png, ' +
+    'console-dashboard.png written\n'
+)

@@ -13,6 +13,8 @@ import { alertsModule } from './modules/alerts/index.js'
 import { analysisModule } from './modules/analysis/index.js'
 import { authModule } from './modules/auth/index.js'
 import { codingsModule } from './modules/codings/index.js'
+import { consoleModule } from './modules/console/index.js'
+import { enrolmentModule } from './modules/enrolment/index.js'
 import { formModule } from './modules/form/index.js'
 import { healthModule } from './modules/health/index.js'
 import { messagesModule } from './modules/messages/index.js'
@@ -106,6 +108,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
 
   await app.register(healthModule)
   await app.register(formModule, { config })
+  await app.register(consoleModule)
   await app.register(redactionModule, { config })
   await app.register(reportsModule, { config })
   await app.register(receiptsModule, { config })
@@ -117,6 +120,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(analysisModule, { config })
   await app.register(summariesModule, { config, ...options.summaries })
   await app.register(usersModule)
+  await app.register(enrolmentModule, { config })
   await app.register(retentionModule, { config })
   await app.register(alertsModule, { config })
   await app.register(actionsModule)

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,6 +21,10 @@ import { cookieOf, createUser, PASSWORD, type SignedIn, signIn, type TestUser } 
  * `Authorization: Bearer` with no session. R24: a key gets 403 on every review route (a known caller without the
  * right), and opens nothing but the quarterly summaries of its region.
  */
+/** The console's entry script, as the built page names it (tests/setup/console-build.ts builds it). */
+const consoleScript = () =>
+  /src="(\/console\/assets\/[^"]+\.js)"/.exec(readFileSync(new URL('../../dist/console/index.html', import.meta.url), 'utf8'))?.[1] ?? ''
+
 const COLUMNS = ['anonymous', 'reviewer', 'lead', 'admin', 'regional'] as const
 // A disabled account's session is checked against the anonymous column, in a test of its own.
 type Column = (typeof COLUMNS)[number]
@@ -39,6 +44,10 @@ const MATRIX = {
   'GET /assets/form.js': [200, 200, 200, 200, 200],
   'GET /receipt': [200, 200, 200, 200, 200],
   'GET /assets/receipt.js': [200, 200, 200, 200, 200],
+  // The review console's page and bundle hold no data (everything comes from the API after sign-in).
+  'GET /console': [200, 200, 200, 200, 200],
+  'GET /console/': [200, 200, 200, 200, 200],
+  'GET /console/assets/{file}': [200, 200, 200, 200, 200],
   'GET /health/live': [200, 200, 200, 200, 200],
   'GET /health/ready': [200, 200, 200, 200, 200],
   'POST /api/v1/redaction/preview': [200, 200, 200, 200, 200],
@@ -104,7 +113,12 @@ const MATRIX = {
   // Actions ("you said, we did") are recorded and moved on by leads.
   'GET /api/v1/actions': [401, 403, 200, 403, 403],
   'POST /api/v1/actions': [401, 403, 201, 403, 403],
-  'PATCH /api/v1/actions/{id}': [401, 403, 200, 403, 403]
+  'PATCH /api/v1/actions/{id}': [401, 403, 200, 403, 403],
+  'POST /api/v1/users': [401, 403, 403, 201, 403],
+  'POST /api/v1/users/{id}/reset-authenticator': [401, 403, 403, 200, 403],
+  // Enrolment is for someone without a working account yet: anyone may try a link; an unknown one is 404 (handler).
+  'POST /api/v1/enrolment/start': [404, 404, 404, 404, 404],
+  'POST /api/v1/enrolment/complete': [404, 404, 404, 404, 404]
 } as const satisfies Record<string, Expected>
 
 type Route = keyof typeof MATRIX
@@ -162,6 +176,9 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   'GET /assets/form.js': () => ({ url: '/assets/form.js' }),
   'GET /receipt': () => ({ url: '/receipt' }),
   'GET /assets/receipt.js': () => ({ url: '/assets/receipt.js' }),
+  'GET /console': () => ({ url: '/console' }),
+  'GET /console/': () => ({ url: '/console/' }),
+  'GET /console/assets/{file}': () => ({ url: consoleScript() }),
   'GET /health/live': () => ({ url: '/health/live' }),
   'GET /health/ready': () => ({ url: '/health/ready' }),
   'POST /api/v1/redaction/preview': () => ({ url: '/api/v1/redaction/preview', payload: TEXT }),
@@ -243,7 +260,14 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   }),
   'GET /api/v1/actions': () => ({ url: '/api/v1/actions?overdue=true' }),
   'POST /api/v1/actions': () => ({ url: '/api/v1/actions', payload: ACTION }),
-  'PATCH /api/v1/actions/{id}': async (f) => ({ url: `/api/v1/actions/${await f.newAction()}`, payload: { status: 'agreed' } })
+  'PATCH /api/v1/actions/{id}': async (f) => ({ url: `/api/v1/actions/${await f.newAction()}`, payload: { status: 'agreed' } }),
+  'POST /api/v1/users': () => ({ url: '/api/v1/users', payload: { email: `${randomUUID()}@example.org`, role: 'reviewer' } }),
+  'POST /api/v1/users/{id}/reset-authenticator': (f) => ({ url: `/api/v1/users/${f.newcomerId}/reset-authenticator` }),
+  'POST /api/v1/enrolment/start': () => ({ url: '/api/v1/enrolment/start', payload: { token: 'x'.repeat(43) } }),
+  'POST /api/v1/enrolment/complete': () => ({
+    url: '/api/v1/enrolment/complete',
+    payload: { token: 'x'.repeat(43), totp: '123456' }
+  })
 }
 
 type Response = Awaited<ReturnType<FastifyInstance['inject']>>

@@ -29,7 +29,7 @@ export type UsersServiceDeps = {
   clock?: () => Date
 }
 
-const TOTP_CONTEXT = (userId: string) => `candid:totp|${userId}`
+export const TOTP_CONTEXT = (userId: string) => `candid:totp|${userId}`
 
 export const openTotpSecret = (sodium: Sodium, totpKey: Uint8Array, userId: string, sealed: Uint8Array) =>
   sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(

@@ -1,4 +1,5 @@
 import { type CountTable, type PublishedCount, protectPublication, SUPPRESSED } from '../../lib/disclosure/index.js'
+import type { SuppressedSymbol } from './summaries.schemas.js'
 
 /**
  * The quarterly summary's "you said, we did" table: the actions recorded by the end of the quarter, by the domain
@@ -16,14 +17,14 @@ export type ActionCount = { region: string | null; domain: string; status: strin
 export type ActionsTable = {
   counts: string
   categories: string[]
-  rows: { row: (typeof ACTION_ROWS)[number]; values: (number | string)[]; total: number | string }[]
+  rows: { row: (typeof ACTION_ROWS)[number]; values: (number | SuppressedSymbol)[]; total: number | SuppressedSymbol }[]
 }
 
 export const buildActionsTable = (
   counts: readonly ActionCount[],
   region: string,
   domains: readonly string[],
-  { threshold, base, mark }: { threshold: number; base: number; mark: string }
+  { threshold, base, mark }: { threshold: number; base: number; mark: SuppressedSymbol }
 ): ActionsTable => {
   const table: CountTable = {
     rowLabels: [...ACTION_ROWS],

@@ -65,8 +65,17 @@ const isInitial = (token: Token, text: string) => /^\p{L}$/u.test(token.text) &&
 const isKnownName = (lower: string) => FIRST_NAMES.has(lower) || SURNAMES.has(lower)
 
 // A first name, or one typo away from one ("Harveey Leach"): the capitalised word after it is the surname.
+// Each typo look-up costs ~30 set look-ups a letter, so a text gets a bounded number (reset per text; the
+// pipeline is synchronous): noise or an attack full of capitalised non-words is judged without them.
+const MAX_SLIPS = 20
+let slipsLeft = MAX_SLIPS
 const isFirstName = (lower: string) =>
-  FIRST_NAMES.has(lower) || (lower.length >= 4 && !isWord(lower) && oneSlipAway(lower, (w) => FIRST_NAMES.has(w)))
+  FIRST_NAMES.has(lower) ||
+  (lower.length >= 4 &&
+    lower.length <= 14 &&
+    !isWord(lower) &&
+    slipsLeft-- > 0 &&
+    oneSlipAway(lower, (w) => FIRST_NAMES.has(w)))
 
 /** Could this token be part of a person's name once something nearby says a name is here? */
 const canContinueName = (token: Token, text: string) =>
@@ -206,6 +215,7 @@ const extendLeft = (text: string, tokens: Token[], index: number, found: Candida
 const MAX_TAGGER_CALLS = 6
 
 export const findNames = (text: string): Candidate[] => {
+  slipsLeft = MAX_SLIPS
   const tokens = tokenise(text)
   const found: Candidate[] = []
   let taggerCalls = 0

@@ -208,6 +208,25 @@ describe('fuzzing the analysis and summaries routes: only documented answers, ne
     expectSeen(route, [200, 400, 401, 403, 404, 406])
   }, TIMEOUT_MS)
 
+  it('GET /api/v1/summaries', async () => {
+    const route = 'GET /api/v1/summaries'
+    const query = queryFor(
+      { region: { valid: fc.constantFrom('london', 'east', 'nowhere'), broken: fc.oneof(fc.constant(''), text(70)) } },
+      { validWeight: 12 }
+    )
+    await fc.assert(
+      fc.asyncProperty(keyMostly, query, async (who, q) => {
+        const url = withQuery('/api/v1/summaries', q)
+        const headers: Record<string, string> = {}
+        if (who === 'key' || who === 'otherKey') headers.authorization = `Bearer ${who === 'key' ? key : otherKey}`
+        if (who === 'lead') headers.cookie = lead.cookie
+        check(route, `GET ${url} as ${who}`, await t.app.inject({ method: 'GET', url, headers }))
+      }),
+      RUNS
+    )
+    expectSeen(route, [200, 400, 401, 403])
+  }, TIMEOUT_MS)
+
   it('POST /api/v1/learning-points/{codingId}/approvals', async () => {
     const route = 'POST /api/v1/learning-points/{codingId}/approvals'
     const body = bodyFor(fc.record({ flagsReviewed: fc.boolean() }), {

@@ -239,4 +239,14 @@ describe('quarterly learning summaries', () => {
     expect(await service.publishDue()).toMatchObject({ outcome: 'published', quarter: '2027-Q1' })
     expect(await service.publishDue()).toBeNull()
   })
+
+  it("lists a key's region's published quarters, oldest first, and no other region's (issue 14.4)", async () => {
+    const list = (query: string, key = northEastKey) =>
+      t.app.inject({ method: 'GET', url: `/api/v1/summaries?${query}`, headers: { authorization: `Bearer ${key}` } })
+    const res = await list('region=north-east')
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toEqual({ region: 'north-east', quarters: ['2026-Q3', '2026-Q4', '2027-Q1'] })
+    expect((await list('region=london')).statusCode).toBe(403)
+    expect((await list('')).statusCode).toBe(400)
+  })
 })

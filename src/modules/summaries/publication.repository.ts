@@ -153,6 +153,10 @@ export const createPublicationRepository = (prisma: PrismaClient) => ({
   store: (tx: Tx, quarter: string, publishedOn: Date, snapshots: { region: string; json: string; csv: string }[]) =>
     tx.publication.createMany({ data: snapshots.map((snapshot) => ({ quarter, publishedOn, ...snapshot })) }),
 
+  quarters: async (region: string) =>
+    (await prisma.publication.findMany({ where: { region }, select: { quarter: true }, orderBy: { quarter: 'asc' } }))
+      .map((row) => row.quarter),
+
   find: (quarter: string, region: string) =>
     prisma.publication.findUnique({ where: { quarter_region: { quarter, region } }, select: { json: true, csv: true } })
 })

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import Negotiator from 'negotiator'
 import { AppError } from '../../lib/errors.js'
 import type { RequestApiKey } from '../../plugins/api-keys.js'
-import { type Disclosure, summarySchema, type TSummary } from './summaries.schemas.js'
+import { type Disclosure, summaryListSchema, summarySchema, type TSummary } from './summaries.schemas.js'
 import type { SummariesService } from './summaries.service.js'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -28,6 +28,12 @@ export const summariesRoutes: FastifyPluginAsyncZod<{ service: SummariesService;
   app,
   { service, disclosure }
 ) => {
+  app.get('', { schema: summaryListSchema, onRequest: app.requireApiKey }, async (request, reply) => {
+    const key = request.apiKey as RequestApiKey
+    const quarters = await service.list(key.regions, request.query.region)
+    reply.header('Cache-Control', 'no-store').header('Vary', 'Authorization')
+    return { region: request.query.region, quarters }
+  })
   app.get('/quarterly', { schema: summarySchema(disclosure), onRequest: app.requireApiKey }, async (request, reply) => {
     const format = formatFor(request.headers.accept)
     const key = request.apiKey as RequestApiKey

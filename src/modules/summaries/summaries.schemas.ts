@@ -137,3 +137,26 @@ export const summarySchema = ({ threshold, base }: Disclosure) => ({
     429: ZErrorResponse
   }
 })
+
+export const ZSummaryListQuery = z.object({ region: z.string().min(1).max(64) }).strict()
+
+/** GET /api/v1/summaries: which quarters a region has, for a time series without guessing (issue 14.4). */
+export const summaryListSchema = {
+  tags: ['summaries'],
+  summary: "The quarters published for one of the key's regions, oldest first.",
+  description: 'Authorization: Bearer <API key>. Each quarter is then read from /api/v1/summaries/quarterly.',
+  security: [{ apiKey: [] }],
+  querystring: ZSummaryListQuery,
+  response: {
+    200: z
+      .object({
+        region: z.string(),
+        quarters: z.array(z.string()).describe('published quarters (YYYY-Qn), oldest first')
+      })
+      .strict(),
+    400: ZErrorResponse,
+    401: ZErrorResponse,
+    403: ZErrorResponse,
+    429: ZErrorResponse
+  }
+}

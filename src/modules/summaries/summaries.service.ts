@@ -126,6 +126,12 @@ export const createSummariesService = (deps: SummariesServiceDeps) => {
       return outcome?.outcome === 'published' ? outcome : null
     },
 
+    /** The quarters published for one of an API key's regions, oldest first. */
+    list: async (keyRegions: readonly string[], region: string) => {
+      if (!keyRegions.includes(region)) throw new AppError('FORBIDDEN', 'This key does not cover that region.')
+      return repository.quarters(region)
+    },
+
     /** A published summary for an API key's region: the stored bytes, JSON or CSV. */
     read: async (keyRegions: readonly string[], query: TSummaryQuery, format: 'json' | 'csv') => {
       if (!keyRegions.includes(query.region)) {

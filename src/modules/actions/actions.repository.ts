@@ -56,14 +56,6 @@ export const createActionsRepository = (prisma: PrismaClient) => ({
       orderBy: [{ dueOn: 'asc' }, { id: 'asc' }],
       take: 500,
       select: FIELDS
-    }),
-
-  /** The actions linked to a report, for its receipt. */
-  forReport: (reportId: string) =>
-    prisma.action.findMany({
-      where: { reports: { some: { reportId } } },
-      orderBy: [{ createdOn: 'asc' }, { id: 'asc' }],
-      select: { description: true, status: true, outcome: true, reason: true, dueOn: true, updatedOn: true }
     })
 })
 

@@ -131,18 +131,7 @@ export const createActionsService = ({ repository, taxonomy, clock = () => new D
 
     list: async ({ overdue }: { overdue?: boolean }) => ({
       actions: (await repository.list(overdue ? { overdueOn: today() } : {})).map(toAction)
-    }),
-
-    /** What a linked reporter sees: the action, where it stands and, when final, what changed or why not. */
-    forReport: async (reportId: string) =>
-      (await repository.forReport(reportId)).map((row) => ({
-        action: row.description,
-        status: row.status,
-        dueOn: day(row.dueOn),
-        updatedOn: day(row.updatedOn),
-        outcome: row.outcome,
-        reason: row.reason
-      }))
+    })
   }
 }
 

@@ -78,14 +78,6 @@ export const createAlertsRepository = (prisma: PrismaClient) => ({
       select: ALERT_FIELDS
     }),
 
-  /** The dates alerts linked to a report went out (for its receipt). */
-  issuedForReport: (reportId: string) =>
-    prisma.alert.findMany({
-      where: { reportId, status: 'approved' },
-      orderBy: { approvedOn: 'asc' },
-      select: { approvedOn: true }
-    }),
-
   deliveryCounts: (alertId: string) =>
     prisma.alertDelivery.groupBy({ by: ['status'], where: { alertId }, _count: { _all: true } }),
 

@@ -130,9 +130,6 @@ export const createAlertsService = (deps: AlertsServiceDeps) => {
       return { alerts }
     },
 
-    issuedForReport: async (reportId: string) =>
-      (await repository.issuedForReport(reportId)).map((row) => ({ issuedOn: row.approvedOn ? day(row.approvedOn) : '' })),
-
     addRecipient: async (region: string, email: string) => {
       checkRegions([region])
       return repository.addRecipient(region, email.toLowerCase(), toDateOnly(clock()))

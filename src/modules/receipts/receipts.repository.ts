@@ -14,17 +14,35 @@ type JoinedRow = {
   reporter_sealed_key: Uint8Array | null
   key_version: number | null
   sent_on: Date | null
+  alerts: string[] | null
+  actions: ReporterActionRow[] | null
+}
+
+/** An action linked to the report, as json_build_object gives it (dates as YYYY-MM-DD). */
+export type ReporterActionRow = {
+  action: string
+  status: 'proposed' | 'agreed' | 'in_progress' | 'done' | 'dropped'
+  dueOn: string
+  updatedOn: string
+  outcome: string
+  reason: string
 }
 
 export const createReceiptsRepository = (prisma: PrismaClient) => ({
   /**
-   * The report and its conversation in one query (a join), so that a known receipt costs one round trip, as an
-   * unknown one does.
+   * The report, its conversation, the dates of alerts about it and the actions linked to it in one query (a join
+   * and two sub-selects), so that a known receipt costs one round trip, as an unknown one does.
    */
   findByReceipt: async (receiptHash: Uint8Array) => {
     const rows = await prisma.$queryRaw<JoinedRow[]>`
       SELECT r.id::text AS id, r.status::text AS status, m.id::text AS message_id, m.kind::text AS kind,
-             m.ciphertext, m.reporter_sealed_key, m.key_version, m.sent_on
+             m.ciphertext, m.reporter_sealed_key, m.key_version, m.sent_on,
+             (SELECT json_agg(to_char(a.approved_on, 'YYYY-MM-DD') ORDER BY a.approved_on, a.id) FROM alert a
+               WHERE a.report_id = r.id AND a.status = 'approved') AS alerts,
+             (SELECT json_agg(json_build_object('action', x.description, 'status', x.status, 'outcome', x.outcome,
+                 'reason', x.reason, 'dueOn', to_char(x.due_on, 'YYYY-MM-DD'),
+                 'updatedOn', to_char(x.updated_on, 'YYYY-MM-DD')) ORDER BY x.created_on, x.id)
+               FROM action x JOIN action_report l ON l.action_id = x.id WHERE l.report_id = r.id) AS actions
       FROM report r LEFT JOIN report_message m ON m.report_id = r.id
       WHERE r.receipt_hash = ${receiptHash}
       ORDER BY m.seq`
@@ -35,6 +53,8 @@ export const createReceiptsRepository = (prisma: PrismaClient) => ({
     return {
       id: first.id,
       status: first.status,
+      alerts: (first.alerts ?? []).map((issuedOn) => ({ issuedOn })),
+      actions: first.actions ?? [],
       messages: rows.flatMap((row) =>
         row.message_id && row.kind && row.ciphertext && row.reporter_sealed_key && row.sent_on
           ? [

@@ -17,23 +17,16 @@ const STATUS_FOR_REPORTER = {
   withdrawn: 'withdrawn'
 } as const
 
-const NO_REPORT = '00000000-0000-4000-8000-000000000000'
-
 export type ReceiptsServiceDeps = {
   repository: ReceiptsRepository
   messages: MessagesService
   keys: Pick<KeyRing, 'get'>
   clock?: () => Date
-  /** The dates alerts drafted from a report went out (src/modules/alerts); none when absent. */
-  alertsFor?: (reportId: string) => Promise<{ issuedOn: string }[]>
-  /** The actions linked to a report (src/modules/actions); none when absent. */
-  actionsFor?: (reportId: string) => Promise<TReceiptResponse['actions']>
 }
 
 /** The reporter's way back, with nothing but the receipt: status, the conversation, answers, withdrawal. */
 export const createReceiptsService = (deps: ReceiptsServiceDeps) => {
   const { repository, messages, keys, clock = () => new Date() } = deps
-  const { alertsFor = async () => [], actionsFor = async () => [] } = deps
   /**
    * A malformed receipt takes the same path as a well-formed unknown one (hash, one indexed lookup, 404), so
    * neither the answer nor its timing says which it was.
@@ -50,14 +43,9 @@ export const createReceiptsService = (deps: ReceiptsServiceDeps) => {
 
   return {
     findStatus: async (receipt: string): Promise<TReceiptResponse> => {
-      const { report, receiptBytes } = await find(receipt).catch(async (error: unknown) => {
-        // An unknown receipt makes the same alert and action look-ups as a known one (finding nothing), so the
-        // time of the answer does not tell the two apart.
-        await Promise.all([alertsFor(NO_REPORT), actionsFor(NO_REPORT)])
-        throw error
-      })
+      const { report, receiptBytes } = await find(receipt)
       const status = STATUS_FOR_REPORTER[report.status]
-      const [alerts, actions] = await Promise.all([alertsFor(report.id), actionsFor(report.id)])
+      const { alerts, actions } = report
       if (report.messages.length === 0) {
         return { status, messages: [], alerts, actions }
       }

@@ -1,7 +1,9 @@
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { api, type Session, setCsrfToken, whenSignedOut } from './api.js'
+import { Admin } from './Admin.js'
 import { Dashboard } from './Dashboard.js'
+import { Enrol } from './Enrol.js'
 import { watchIdle } from './idle.js'
 import { Queue } from './Queue.js'
 import { Report } from './Report.js'
@@ -14,7 +16,7 @@ const VIEWS_BY_ROLE: Record<Session['role'], View['name'][]> = {
   lead: ['queue', 'dashboard'],
   admin: ['admin']
 }
-const VIEW_NAMES: Record<string, string> = { queue: 'Queue', dashboard: 'Dashboard', admin: 'Accounts and keys' }
+const VIEW_NAMES: Record<string, string> = { queue: 'Queue', dashboard: 'Dashboard', admin: 'Accounts' }
 
 /** The first view: the dashboard's filters may come from a shared address; a report never does. */
 const initialView = (role: Session['role']): View => {
@@ -24,7 +26,17 @@ const initialView = (role: Session['role']): View => {
   return { name } as View
 }
 
+// An enrolment link's token arrives in the fragment: taken into memory and removed from the address at once.
+const enrolToken = (() => {
+  const match = /^#enrol=([\w-]{20,100})$/.exec(location.hash)
+  if (location.hash) {
+    history.replaceState(null, '', '/console')
+  }
+  return match?.[1] ?? null
+})()
+
 const App = () => {
+  const [enrolling, setEnrolling] = useState(enrolToken)
   const [session, setSession] = useState<Session | null>(null)
   const [checked, setChecked] = useState(false)
   const [notice, setNotice] = useState<string | null>(null)
@@ -70,6 +82,9 @@ const App = () => {
   if (!checked) {
     return <main id='main'><p>Loading…</p></main>
   }
+  if (enrolling && !session) {
+    return <Enrol token={enrolling} onDone={(message) => { setEnrolling(null); setNotice(message) }} />
+  }
   if (!session) {
     return <SignIn notice={notice} onSignedIn={signedIn} />
   }
@@ -100,7 +115,7 @@ const App = () => {
       {view.name === 'queue' && <Queue onOpen={(id) => setView({ name: 'report', id })} />}
       {view.name === 'report' && <Report id={view.id} onBack={() => setView({ name: 'queue' })} />}
       {view.name === 'dashboard' && <Dashboard />}
-      {view.name === 'admin' && <main id='main'><h1>Accounts and keys</h1><p>Use the admin CLI for now.</p></main>}
+      {view.name === 'admin' && <Admin />}
     </>
   )
 }

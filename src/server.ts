@@ -2,6 +2,8 @@ import { pathToFileURL } from 'node:url'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
+import { adminCommand } from './cli/admin-commands.js'
+import { adminSocketPath, startAdminSocket } from './cli/admin-socket.js'
 import { loadDotEnv } from './config/dotenv.js'
 import { type Config, loadConfig } from './config/env.js'
 
@@ -34,6 +36,18 @@ export const startServer = async (config: Config, options: StartServerOptions = 
     throw new Error(problem)
   }
   const app = await buildApp(config)
+  // Admin commands beside this server (issue 14.2): on the embedded database only this process may open the files,
+  // so `npm run admin` sends its command here (src/cli/admin-socket.ts). PostgreSQL is shared; no socket is needed.
+  if (config.database.kind === 'pglite') {
+    const db = app.db
+    const socket = await startAdminSocket(adminSocketPath(config.dataDir), (args, io) =>
+      adminCommand(args, { ...io, server: { db, config } })
+    ).catch(async (error: unknown) => {
+      await app.close()
+      throw error
+    })
+    app.addHook('onClose', () => socket.close())
+  }
   await options.beforeListen?.(app)
 
   closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {

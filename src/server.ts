@@ -40,13 +40,23 @@ export const startServer = async (config: Config, options: StartServerOptions = 
   // so `npm run admin` sends its command here (src/cli/admin-socket.ts). PostgreSQL is shared; no socket is needed.
   if (config.database.kind === 'pglite') {
     const db = app.db
-    const socket = await startAdminSocket(adminSocketPath(config.dataDir), (args, io) =>
-      adminCommand(args, { ...io, server: { db, config } })
-    ).catch(async (error: unknown) => {
-      await app.close()
-      throw error
-    })
-    app.addHook('onClose', () => socket.close())
+    const socketPath = adminSocketPath(config.dataDir)
+    try {
+      const socket = await startAdminSocket(socketPath, (args, io) => {
+        // The command's name only: its arguments name accounts, and its input is secrets.
+        app.log.info({ command: args[0] }, 'admin command run for the CLI')
+        return adminCommand(args, { ...io, server: { db, config } })
+      })
+      // preClose: before the database closes (onClose), with any command still running finished first.
+      app.addHook('preClose', () => socket.close())
+    } catch (error) {
+      // No reason to refuse service (a path too long for a socket, a directory not ours): admin commands then need
+      // the server stopped, as before.
+      app.log.warn(
+        { err: error },
+        `admin socket not started (${socketPath}): admin commands need the server stopped on the embedded database`
+      )
+    }
   }
   await options.beforeListen?.(app)
 

@@ -116,7 +116,10 @@ export const startAdminSocket = async (socketPath: string, run: RunCommand): Pro
     })
   })
   // The directory (0700) already keeps others out; the socket's own mode says so too.
-  await chmod(socketPath, 0o600)
+  await chmod(socketPath, 0o600).catch(async (error: unknown) => {
+    await new Promise((resolve) => server.close(resolve))
+    throw error
+  })
 
   return {
     close: async () => {

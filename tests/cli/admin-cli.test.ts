@@ -100,6 +100,9 @@ describe('npm run --silent admin: the documented command lines, as processes', (
       expect((await stat(socketPath)).isSocket()).toBe(true)
       expect((await stat(socketPath)).mode & 0o777).toBe(0o600)
       expect((await stat(path.dirname(socketPath))).mode & 0o777).toBe(0o700)
+      // They ran in the server, which logs each command's name and nothing it was given.
+      expect(server.lines.filter((line) => line.includes('admin command run for the CLI'))).toHaveLength(4)
+      expect(log).not.toContain('ann@example.org')
       server.process.kill('SIGTERM')
       await server.exited
       // A stopped server removes its socket, and the CLI opens the files itself again.

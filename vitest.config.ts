@@ -12,6 +12,7 @@ const DATABASE_FREE = [
   'tests/config/**',
   'tests/docs/**',
   'tests/db/pglite-lock.test.ts',
+  'tests/cli/admin-socket.test.ts',
   'tests/db/schema-diff.test.ts',
   'tests/summaries/disclosure-links.test.ts',
   'tests/console/console-build.test.ts'

@@ -2,6 +2,8 @@ import { pathToFileURL } from 'node:url'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
+import { adminCommand } from './cli/admin-commands.js'
+import { adminSocketPath, startAdminSocket } from './cli/admin-socket.js'
 import { loadDotEnv } from './config/dotenv.js'
 import { type Config, loadConfig } from './config/env.js'
 
@@ -34,6 +36,28 @@ export const startServer = async (config: Config, options: StartServerOptions = 
     throw new Error(problem)
   }
   const app = await buildApp(config)
+  // Admin commands beside this server (issue 14.2): on the embedded database only this process may open the files,
+  // so `npm run admin` sends its command here (src/cli/admin-socket.ts). PostgreSQL is shared; no socket is needed.
+  if (config.database.kind === 'pglite') {
+    const db = app.db
+    const socketPath = adminSocketPath(config.dataDir)
+    try {
+      const socket = await startAdminSocket(socketPath, (args, io) => {
+        // The command's name only: its arguments name accounts, and its input is secrets.
+        app.log.info({ command: args[0] }, 'admin command run for the CLI')
+        return adminCommand(args, { ...io, server: { db, config } })
+      })
+      // preClose: before the database closes (onClose), with any command still running finished first.
+      app.addHook('preClose', () => socket.close())
+    } catch (error) {
+      // No reason to refuse service (a path too long for a socket, a directory not ours): admin commands then need
+      // the server stopped, as before.
+      app.log.warn(
+        { err: error },
+        `admin socket not started (${socketPath}): admin commands need the server stopped on the embedded database`
+      )
+    }
+  }
   await options.beforeListen?.(app)
 
   closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {

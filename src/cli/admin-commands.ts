@@ -84,18 +84,32 @@ const services = async (db: Database, serverSecret: Uint8Array | undefined) => {
 
 type Services = Awaited<ReturnType<typeof services>>
 
-const withServices = async <T>(
-  io: CliIo,
-  work: (services: Services, db: Database, config: Config) => Promise<T>
-): Promise<T> => {
+/** The configuration a command runs under: the running server's when it runs there (src/cli/admin-socket.ts). */
+const configOf = (io: CliIo): Config => io.server?.config ?? loadConfig(io.env)
+
+/**
+ * The database, migrated: inside a running server its own handle (already migrated, and not closed here), otherwise
+ * opened for the command alone.
+ */
+const withDatabase = async <T>(io: CliIo, work: (db: Database, config: Config) => Promise<T>): Promise<T> => {
+  if (io.server) {
+    return work(io.server.db, io.server.config)
+  }
   const config = loadConfig(io.env)
   const db = await openDatabase(config.database)
   try {
     await migrateDatabase(db)
-    return await work(await services(db, config.serverSecret), db, config)
+    return await work(db, config)
   } finally {
     await db.close()
   }
+}
+
+const withServices = async <T>(
+  io: CliIo,
+  work: (services: Services, db: Database, config: Config) => Promise<T>
+): Promise<T> => {
+  return withDatabase(io, async (db, config) => work(await services(db, config.serverSecret), db, config))
 }
 
 /**
@@ -106,15 +120,9 @@ const withKeysService = async <T>(
   io: CliIo,
   work: (keys: ReturnType<typeof createKeysService>, config: Config) => Promise<T>
 ): Promise<T> => {
-  const config = loadConfig(io.env)
-  const db = await openDatabase(config.database)
-  try {
-    await migrateDatabase(db)
-    const keys = createKeysService({ repository: createKeysRepository(db.prisma), sodium: await loadSodium() })
-    return await work(keys, config)
-  } finally {
-    await db.close()
-  }
+  return withDatabase(io, async (db, config) =>
+    work(createKeysService({ repository: createKeysRepository(db.prisma), sodium: await loadSodium() }), config)
+  )
 }
 
 const serverSecret = (io: CliIo, { show, forget }: { show?: boolean; forget?: boolean }) => {
@@ -279,7 +287,7 @@ export const adminCommand = async (args: readonly string[], io: CliIo): Promise<
       }
       const days = values.days === undefined ? DEFAULT_DAYS : Number(values.days)
       // Checked before the database is opened; the service checks again.
-      const region = checkRegion(values.region, loadConfig(io.env).regions)
+      const region = checkRegion(values.region, configOf(io).regions)
       expiryDate(new Date(), days)
       return withServices(io, async ({ apiKeyPepper }, db, config) => {
         const apiKeys = apiKeysService(db, config)

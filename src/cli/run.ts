@@ -1,4 +1,6 @@
 import { text } from 'node:stream/consumers'
+import type { Config } from '../config/env.js'
+import type { Database } from '../db/database.js'
 
 /** What a command reads and writes: the process's own in a terminal, buffers in tests. */
 export type CliIo = {
@@ -9,6 +11,11 @@ export type CliIo = {
   out: (line: string) => void
   /** Writes one line to stderr: warnings that must not mix with the output scripts read. */
   warn: (line: string) => void
+  /**
+   * Set when the command runs inside a running server (src/cli/admin-socket.ts): its database handle and its
+   * configuration, so the command neither opens the embedded database a second time nor reads another environment.
+   */
+  server?: { db: Database; config: Config }
 }
 
 export const processIo = (): CliIo => ({

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { runAdmin } from '../helpers/admin.js'
 import { type ChildServer, startChildServer } from '../helpers/child-server.js'
@@ -51,21 +53,65 @@ describe('npm run --silent admin: the documented command lines, as processes', (
     expect(shown.stderr).toMatch(/^WARNING: /)
   })
 
-  it.runIf(inject('testDatabase').kind === 'pglite')(
-    'says clearly that the embedded database is held by a running server, and changes nothing',
-    { timeout: 120_000 },
-    async () => {
-      testDb = await createTestDatabase()
-      expect((await runAdmin(['init'], testDb.env)).code).toBe(0)
-      server = await startChildServer('src/server.ts', testDb.env)
+  it('works beside a running server that waits for its key: init makes it ready, create-user and create-api-key succeed', { timeout: 180_000 }, async () => {
+    testDb = await createTestDatabase()
+    // stdout piped: no terminal, so the server makes no team key and waits for `admin init` (issue 17.8).
+    server = await startChildServer('src/server.ts', testDb.env)
+    const ready = () => fetch(`http://127.0.0.1:${server?.port}/health/ready`)
+    expect((await ready()).status).toBe(503)
 
-      const result = await runNpm('admin', ['list-users'], testDb.env)
+    // On the embedded database the server holds the files; these run through its admin socket (issue 14.2).
+    const init = await runNpm('admin', ['init'], testDb.env)
+    expect(init.code, init.stderr).toBe(0)
+    const recoveryKey = lastLine(init.stdout).replace('recovery-key: ', '')
+    expect(recoveryKey).toMatch(/^[0-9A-Z]{4}(?:-[0-9A-Z]{4}){12}$/)
+    const created = await runNpm(
+      'admin',
+      ['create-user', '--email', 'ann@example.org', '--role', 'reviewer'],
+      testDb.env,
+      `${PASSWORD}\n${recoveryKey}\n`
+    )
+    const apiKey = await runNpm('admin', ['create-api-key', '--region', 'london'], testDb.env)
+    const refused = await runNpm('admin', ['create-user', '--email', 'ann@example.org', '--role', 'nobody'], testDb.env, PASSWORD)
 
-      expect(result.code).toBe(1)
-      expect(result.stderr).toMatch(/embedded database is in use by another process/)
-      expect((await fetch(`http://127.0.0.1:${server.port}/health/ready`)).status).toBe(200)
+    expect(created.code, created.stderr).toBe(0)
+    expect(lastLine(created.stdout)).toMatch(/^otpauth:\/\/totp\/Candid:ann%40example\.org\?/)
+    expect(apiKey.code, apiKey.stderr).toBe(0)
+    expect(lastLine(apiKey.stdout)).toMatch(/^api-key: \S+$/)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).not.toBe('')
+    // The server picks the new key up on its own (it looks every 5 s): ready without a restart.
+    const deadline = Date.now() + 30_000
+    let status = (await ready()).status
+    while (status !== 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      status = (await ready()).status
     }
-  )
+    expect(status).toBe(200)
+    // Nothing the commands were given or printed reaches the server's log.
+    const log = server.lines.join('\n')
+    expect(log).not.toContain(PASSWORD)
+    expect(log).not.toContain(recoveryKey)
+    expect(log).not.toContain(lastLine(apiKey.stdout).replace('api-key: ', ''))
+
+    if (inject('testDatabase').kind === 'pglite') {
+      // Owner-only: nobody else may reach the socket (it runs admin commands with the server's database).
+      const socketPath = path.join(testDb.env.DATA_DIR ?? '', 'admin', 'admin.sock')
+      expect((await stat(socketPath)).isSocket()).toBe(true)
+      expect((await stat(socketPath)).mode & 0o777).toBe(0o600)
+      expect((await stat(path.dirname(socketPath))).mode & 0o777).toBe(0o700)
+      // They ran in the server, which logs each command's name and nothing it was given.
+      expect(server.lines.filter((line) => line.includes('admin command run for the CLI'))).toHaveLength(4)
+      expect(log).not.toContain('ann@example.org')
+      server.process.kill('SIGTERM')
+      await server.exited
+      // A stopped server removes its socket, and the CLI opens the files itself again.
+      await expect(stat(socketPath)).rejects.toThrow(/ENOENT/)
+      const listed = await runNpm('admin', ['list-users'], testDb.env)
+      expect(listed.code, listed.stderr).toBe(0)
+      expect(listed.stdout).toContain('ann@example.org')
+    }
+  })
 })
 
 describe('admin commands (in process: the same code the command line runs)', () => {

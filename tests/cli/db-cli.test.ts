@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { readMigrations } from '../../src/db/migrator.js'
 import { type ChildServer, startChildServer } from '../helpers/child-server.js'
-import { runDb } from '../helpers/admin.js'
+import { runAdmin, runDb } from '../helpers/admin.js'
 import { runNode, runNpm } from '../helpers/run-node.js'
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js'
 
@@ -48,6 +48,8 @@ describe('npm run db:migrate / db:status', () => {
     'says clearly that the embedded database is held by a running server',
     async () => {
       testDb = await createTestDatabase()
+      // A child's stdout is a pipe, so it makes no team key itself (17.8): the operator's `admin init` first.
+      expect((await runAdmin(['init'], testDb.env)).code).toBe(0)
       server = await startChildServer('src/server.ts', testDb.env)
 
       const result = await runNode(DB_CLI, ['migrate'], testDb.env)

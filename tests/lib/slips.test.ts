@@ -27,7 +27,7 @@ const naive = (word: string, has: (candidate: string) => boolean): boolean => {
 
 const LIST = ['harvey', 'street', 'close', 'akureyri', 'jo', 'anne-marie', "o'neill", 'zoë', 'llanfairpwllgwyngyll']
 const list = new Set(LIST)
-const index = slipIndex(LIST, (word) => list.has(word))
+const index = slipIndex([LIST], (word) => list.has(word))
 
 describe('typo look-ups by hash', () => {
   it.each([

@@ -71,7 +71,7 @@ const isWordish = (lower: string): boolean => {
 }
 
 const isKnown = (lower: string) => FIRST_NAMES.has(lower) || SURNAMES.has(lower) || PLACES.has(lower)
-const KNOWN = slipIndex([FIRST_NAMES, SURNAMES, PLACES].flatMap((list) => [...list]), isKnown)
+const KNOWN = slipIndex([FIRST_NAMES, SURNAMES, PLACES], isKnown)
 
 // Each typo look-up costs ~30 hash look-ups a letter; a text with more unknown lower-case words than this (noise,
 // or an attack at the length limit) has the rest judged without it.

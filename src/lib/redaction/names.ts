@@ -69,7 +69,7 @@ const isKnownName = (lower: string) => FIRST_NAMES.has(lower) || SURNAMES.has(lo
 // pipeline is synchronous): noise or an attack full of capitalised non-words is judged without them.
 const MAX_SLIPS = 20
 let slipsLeft = MAX_SLIPS
-const FIRST_NAME_SLIPS = slipIndex(FIRST_NAMES, (word) => FIRST_NAMES.has(word))
+const FIRST_NAME_SLIPS = slipIndex([FIRST_NAMES], (word) => FIRST_NAMES.has(word))
 const isFirstName = (lower: string) =>
   FIRST_NAMES.has(lower) ||
   (lower.length >= 4 &&

@@ -53,28 +53,42 @@ for (const place of PLACES) {
   }
 }
 
+const SINGLE_PLACE = 1
+const STARTS_PHRASE = 2
+
 const gazetteer = (lower: string): Candidate[] => {
   const tokens = [...lower.matchAll(TOKEN)].map((match) => ({
     text: match[0].endsWith('s') ? match[0].replace(/['’]s$/u, '') : match[0],
     start: match.index ?? 0
   }))
   const found: Candidate[] = []
+  // Each distinct word is looked up in the large lists once per text (narratives repeat most of their words).
+  const seen = new Map<string, number>()
+  const flagsOf = (word: string): number => {
+    let flags = seen.get(word)
+    if (flags === undefined) {
+      // A single listed word counts only when it is no ordinary word ("bath", "reading" are not taken alone).
+      flags = (PLACES.has(word) && !KEEP_PROPER.has(word) && !isWord(word) ? SINGLE_PLACE : 0) |
+        (PHRASE_STARTS.has(word) ? STARTS_PHRASE : 0)
+      seen.set(word, flags)
+    }
+    return flags
+  }
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i] as { text: string; start: number }
-    let phrase = ''
-    let match = 0
-    for (let n = 1; n <= MAX_PHRASE && i + n <= tokens.length; n++) {
+    const firstFlags = flagsOf(first.text)
+    let phrase = first.text
+    let match = (firstFlags & SINGLE_PLACE) !== 0 ? 1 : 0
+    for (let n = 2; n <= MAX_PHRASE && i + n <= tokens.length; n++) {
       const token = tokens[i + n - 1] as { text: string; start: number }
-      if (n > 1) {
-        const previous = tokens[i + n - 2] as { text: string; start: number }
-        const gap = previous.start + previous.text.length
-        if (!PHRASE_STARTS.has(phrase) || token.start !== gap + 1 || lower[gap] !== ' ') {
-          break
-        }
+      const previous = tokens[i + n - 2] as { text: string; start: number }
+      const gap = previous.start + previous.text.length
+      const startsPhrase = n === 2 ? (firstFlags & STARTS_PHRASE) !== 0 : PHRASE_STARTS.has(phrase)
+      if (!startsPhrase || token.start !== gap + 1 || lower[gap] !== ' ') {
+        break
       }
-      phrase = n === 1 ? token.text : `${phrase} ${token.text}`
-      // A single listed word counts only when it is no ordinary word ("bath", "reading" are not taken alone).
-      if (PLACES.has(phrase) && !KEEP_PROPER.has(phrase) && (n > 1 || !isWord(phrase))) {
+      phrase = `${phrase} ${token.text}`
+      if (PLACES.has(phrase) && !KEEP_PROPER.has(phrase)) {
         match = n
       }
     }
@@ -97,7 +111,7 @@ const STREET_WORDS = new Set(
   walk row parade green rise vale boulevard wharf yard heights highway harbor harbour mall plaza chase gate gait
   croft fold meadow meadows link wynd brow bank side end st rd ave ln cl dr cres ct pl terr gdns sq blvd hwy`.split(/\s+/)
 )
-const STREET_SLIPS = slipIndex(STREET_WORDS, (word) => STREET_WORDS.has(word))
+const STREET_SLIPS = slipIndex([STREET_WORDS], (word) => STREET_WORDS.has(word))
 const isStreetWord = (word: string) =>
   STREET_WORDS.has(word) || (word.length >= 5 && oneSlipAway(word, STREET_SLIPS))
 const NUMBERED = /(?<![\p{L}\d])(?:flat \d{1,4}[a-z]?,? )?\d{1,4}[a-z]?,? ((?:[\p{L}'’-]{1,30} ){1,3})([\p{L}]{1,30})\.?/gu

@@ -33,12 +33,14 @@ const hashOf = (word: string): number => {
 
 export type SlipIndex = { has: (word: string) => boolean; hashes: Set<number> }
 
-/** An index over `words` (only those short enough for a look-up are hashed). */
-export const slipIndex = (words: Iterable<string>, has: (word: string) => boolean): SlipIndex => {
+/** An index over the words of `lists` (only those short enough for a look-up are hashed). */
+export const slipIndex = (lists: Iterable<string>[], has: (word: string) => boolean): SlipIndex => {
   const hashes = new Set<number>()
-  for (const word of words) {
-    if (word.length <= MAX_SLIP_WORD + 1) {
-      hashes.add(hashOf(word))
+  for (const words of lists) {
+    for (const word of words) {
+      if (word.length <= MAX_SLIP_WORD + 1) {
+        hashes.add(hashOf(word))
+      }
     }
   }
   return { has, hashes }

@@ -1,15 +1,14 @@
 /**
  * "Is this word one ordinary typo (a letter dropped, doubled or extra, two letters swapped) away from a listed
  * word?" Trying every candidate string costs ~30 new strings a letter, each hashed for a set look-up: ~0.25 ms a
- * word, which made the typo look-ups the redaction's hot spot. Here every list keeps, beside its words, a set of
- * their rolling hashes; a candidate's hash is computed in O(1) from the word's prefix and suffix hashes, with no
- * string built, and only a hash that is on the list (almost always a real match) is checked with the string.
+ * word, which made the typo look-ups the redaction's hot spot. Here every list keeps, beside its words, a bit set
+ * of their rolling hashes; a candidate's hash is computed in O(1) from the word's prefix and suffix hashes, with no
+ * string built, and only a candidate whose bit is set (a listed word, or about one miss in 30) is checked with the
+ * string.
  * The answer is exactly the one the string-by-string search gave.
  */
 
 const BASE = 131
-// Hashes kept to 30 bits: small integers, which a Set stores and compares without allocating.
-const MASK = 0x3fffffff
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz'
 const LETTERS = [...ALPHABET].map((letter) => letter.charCodeAt(0))
 /** No listed word or name is longer; past it no look-up is tried. */
@@ -28,22 +27,45 @@ const hashOf = (word: string): number => {
   for (let i = 0; i < word.length; i++) {
     hash = (Math.imul(hash, BASE) + word.charCodeAt(i)) | 0
   }
-  return hash & MASK
+  return hash
 }
 
-export type SlipIndex = { has: (word: string) => boolean; hashes: Set<number> }
+/**
+ * `bits`: one bit per hash bucket, about 32 buckets a word, so a candidate that is no listed word is turned away by
+ * one bit test ~97% of the time; a set bit is confirmed with the string.
+ */
+export type SlipIndex = { has: (word: string) => boolean; bits: Uint32Array; mask: number }
+
+// Spreads the hash's high bits into the low ones the bucket is taken from.
+const bucket = (hash: number, mask: number) => (hash ^ (hash >>> 15)) & mask
+
+const listed = (index: SlipIndex, hash: number) => {
+  const at = bucket(hash, index.mask)
+  return ((index.bits[at >>> 5] as number) & (1 << (at & 31))) !== 0
+}
 
 /** An index over the words of `lists` (only those short enough for a look-up are hashed). */
 export const slipIndex = (lists: Iterable<string>[], has: (word: string) => boolean): SlipIndex => {
-  const hashes = new Set<number>()
+  let count = 0
+  for (const words of lists) {
+    for (const word of words) {
+      count += word.length <= MAX_SLIP_WORD + 1 ? 1 : 0
+    }
+  }
+  let size = 1024
+  while (size < count * 32) {
+    size *= 2
+  }
+  const index: SlipIndex = { has, bits: new Uint32Array(size / 32), mask: size - 1 }
   for (const words of lists) {
     for (const word of words) {
       if (word.length <= MAX_SLIP_WORD + 1) {
-        hashes.add(hashOf(word))
+        const at = bucket(hashOf(word), index.mask)
+        index.bits[at >>> 5] = (index.bits[at >>> 5] as number) | (1 << (at & 31))
       }
     }
   }
-  return { has, hashes }
+  return index
 }
 
 // Prefix and suffix hashes of the word being checked: reused buffers, no allocation per word.
@@ -65,11 +87,11 @@ export const oneSlipAway = (word: string, index: SlipIndex): boolean => {
   for (let i = n - 1; i >= 0; i--) {
     suffix[i] = (Math.imul(word.charCodeAt(i), power(n - 1 - i)) + (suffix[i + 1] as number)) | 0
   }
-  const { hashes, has } = index
+  const { has } = index
   for (let i = 0; i < n; i++) {
     // A doubled or extra letter: drop it.
     const dropped = (Math.imul(prefix[i] as number, power(n - 1 - i)) + (suffix[i + 1] as number)) | 0
-    if (hashes.has(dropped & MASK) && has(word.slice(0, i) + word.slice(i + 1))) {
+    if (listed(index, dropped) && has(word.slice(0, i) + word.slice(i + 1))) {
       return true
     }
     // Two letters swapped.
@@ -81,7 +103,7 @@ export const oneSlipAway = (word: string, index: SlipIndex): boolean => {
           (suffix[i + 2] as number)) |
         0
       const swap = () => word.slice(0, i) + (word[i + 1] as string) + (word[i] as string) + word.slice(i + 2)
-      if (hashes.has(swapped & MASK) && has(swap())) {
+      if (listed(index, swapped) && has(swap())) {
         return true
       }
     }
@@ -94,7 +116,7 @@ export const oneSlipAway = (word: string, index: SlipIndex): boolean => {
     for (let l = 0; l < LETTERS.length; l++) {
       const letter = LETTERS[l] as number
       const inserted = (head + Math.imul(letter, at) + tail) | 0
-      if (hashes.has(inserted & MASK) && has(word.slice(0, i) + String.fromCharCode(letter) + word.slice(i))) {
+      if (listed(index, inserted) && has(word.slice(0, i) + String.fromCharCode(letter) + word.slice(i))) {
         return true
       }
     }

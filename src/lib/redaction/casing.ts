@@ -1,4 +1,5 @@
 import { COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, KEEP_PROPER, PERSON_CUES, PLACES, SURNAMES, TITLES } from './lexicon.js'
+import { MAX_SLIP_WORD, oneSlipAway, slipIndex } from './slips.js'
 
 /**
  * Case is no evidence (issue 11). The name and address rules read capitals as a sign of a proper noun, which only
@@ -52,8 +53,8 @@ const ABBREVIATIONS = new Set(
   heres aint`.split(/\s+/)
 )
 
-// No word or name is longer; past it the apostrophe and typo look-ups (a few per letter) are not tried.
-const MAX_WORD = 30
+// No word or name is longer; past it the apostrophe and typo look-ups are not tried.
+const MAX_WORD = MAX_SLIP_WORD
 
 const isWordish = (lower: string): boolean => {
   if (ENGLISH_WORDS.has(lower) || ENGLISH_WORDS.has(lower.replace(/['’-]/g, '')) || ABBREVIATIONS.has(lower)) {
@@ -70,38 +71,9 @@ const isWordish = (lower: string): boolean => {
 }
 
 const isKnown = (lower: string) => FIRST_NAMES.has(lower) || SURNAMES.has(lower) || PLACES.has(lower)
+const KNOWN = slipIndex([FIRST_NAMES, SURNAMES, PLACES], isKnown)
 
-/**
- * Every string one ordinary typo away (a letter dropped, doubled or two swapped): the writer's slip is undone
- * by looking each candidate up, about 30 lookups a letter, only for the few words that are no dictionary word.
- */
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz'
-export const oneSlipAway = (word: string, isTarget: (candidate: string) => boolean): boolean => {
-  if (word.length > MAX_WORD) {
-    return false
-  }
-  for (let i = 0; i < word.length; i++) {
-    // A doubled or extra letter: drop it.
-    if (isTarget(word.slice(0, i) + word.slice(i + 1))) {
-      return true
-    }
-    // Two letters swapped.
-    if (i + 1 < word.length && isTarget(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2))) {
-      return true
-    }
-  }
-  // A dropped letter: put one back.
-  for (let i = 0; i <= word.length; i++) {
-    for (const letter of ALPHABET) {
-      if (isTarget(word.slice(0, i) + letter + word.slice(i))) {
-        return true
-      }
-    }
-  }
-  return false
-}
-
-// Each typo look-up costs ~30 set look-ups a letter; a text with more unknown lower-case words than this (noise,
+// Each typo look-up costs ~30 hash look-ups a letter; a text with more unknown lower-case words than this (noise,
 // or an attack at the length limit) has the rest judged without it.
 const MAX_SLIP_CHECKS = 20
 
@@ -211,7 +183,7 @@ export const truecase = (text: string): { text: string; trust: CaseTrust } => {
         !wordish &&
         token.lower.length >= 3 &&
         (isKnown(token.lower) ||
-          (token.lower.length >= 4 && slipChecks++ < MAX_SLIP_CHECKS && oneSlipAway(token.lower, isKnown)))
+          (token.lower.length >= 4 && slipChecks++ < MAX_SLIP_CHECKS && oneSlipAway(token.lower, KNOWN)))
       return
     }
     // No dictionary word: a name, a place, an organisation or a misspelling of one. Two letters only when a list

@@ -8,7 +8,7 @@ import {
   SURNAMES,
   TITLES
 } from './lexicon.js'
-import { oneSlipAway } from './casing.js'
+import { oneSlipAway, slipIndex } from './slips.js'
 import type { Candidate } from './types.js'
 
 /**
@@ -69,13 +69,14 @@ const isKnownName = (lower: string) => FIRST_NAMES.has(lower) || SURNAMES.has(lo
 // pipeline is synchronous): noise or an attack full of capitalised non-words is judged without them.
 const MAX_SLIPS = 20
 let slipsLeft = MAX_SLIPS
+const FIRST_NAME_SLIPS = slipIndex([FIRST_NAMES], (word) => FIRST_NAMES.has(word))
 const isFirstName = (lower: string) =>
   FIRST_NAMES.has(lower) ||
   (lower.length >= 4 &&
     lower.length <= 14 &&
     !isWord(lower) &&
     slipsLeft-- > 0 &&
-    oneSlipAway(lower, (w) => FIRST_NAMES.has(w)))
+    oneSlipAway(lower, FIRST_NAME_SLIPS))
 
 /** Could this token be part of a person's name once something nearby says a name is here? */
 const canContinueName = (token: Token, text: string) =>
@@ -241,8 +242,29 @@ export const findNames = (text: string): Candidate[] => {
 
 /** "Usamov and Bowers": a capitalised word joined by "and" to a name is a name, whatever else it means. */
 const coordinated = (tokens: Token[], names: Candidate[]): Candidate[] => {
-  const isNameAt = (token: Token | undefined) =>
-    token !== undefined && names.some((name) => name.type === 'NAME' && name.start <= token.start && token.end <= name.end)
+  // Which tokens lie inside a name, marked once per name: a search of every name for every token was quadratic.
+  const inName = new Uint8Array(tokens.length)
+  for (const name of names) {
+    if (name.type !== 'NAME') {
+      continue
+    }
+    let low = 0
+    let high = tokens.length
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if ((tokens[middle] as Token).start < name.start) {
+        low = middle + 1
+      } else {
+        high = middle
+      }
+    }
+    for (let at = low; at < tokens.length && (tokens[at] as Token).start < name.end; at++) {
+      if ((tokens[at] as Token).end <= name.end) {
+        inName[at] = 1
+      }
+    }
+  }
+  const isNameAt = (index: number) => inName[index] === 1
   const more: Candidate[] = []
   tokens.forEach((token, index) => {
     // "will and i were doing a joint visit": a first name paired with "I" is a person, whatever its case.
@@ -251,15 +273,15 @@ const coordinated = (tokens: Token[], names: Candidate[]): Candidate[] => {
       !isKept(token) &&
       ((tokens[index + 1]?.lower === 'and' && tokens[index + 2]?.text.toLowerCase() === 'i') ||
         (tokens[index - 1]?.lower === 'and' && tokens[index - 2]?.text.toLowerCase() === 'i'))
-    if (pairedWithI && !isNameAt(token)) {
+    if (pairedWithI && !isNameAt(index)) {
       more.push({ type: 'NAME', start: token.start, end: token.end, priority: PRIORITY.NAME })
       return
     }
-    if (!token.isCapitalised || token.isSentenceStart || isKept(token) || isAcronym(token) || isNameAt(token)) {
+    if (!token.isCapitalised || token.isSentenceStart || isKept(token) || isAcronym(token) || isNameAt(index)) {
       return
     }
-    const joinedAfter = tokens[index - 1]?.lower === 'and' && isNameAt(tokens[index - 2])
-    const joinedBefore = tokens[index + 1]?.lower === 'and' && isNameAt(tokens[index + 2])
+    const joinedAfter = tokens[index - 1]?.lower === 'and' && isNameAt(index - 2)
+    const joinedBefore = tokens[index + 1]?.lower === 'and' && isNameAt(index + 2)
     if (joinedAfter || joinedBefore) {
       more.push({ type: 'NAME', start: token.start, end: token.end, priority: PRIORITY.NAME })
     }

@@ -1,4 +1,4 @@
-import { oneSlipAway } from './casing.js'
+import { oneSlipAway, slipIndex } from './slips.js'
 import { COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, KEEP_PROPER, PLACES, SURNAMES } from './lexicon.js'
 import type { Candidate } from './types.js'
 
@@ -44,31 +44,51 @@ const isNamey = (lower: string) =>
 // --- Places from the gazetteer: the longest listed phrase of up to four words at each position. ---
 const TOKEN = /[\p{L}][\p{L}'’.-]*[\p{L}]|[\p{L}]/gu
 const MAX_PHRASE = 4
-// The first words of the listed phrases ("new" of "new york"): a phrase is looked up only from such a word.
-const PHRASE_STARTS = new Set([...PLACES].filter((place) => place.includes(' ')).map((place) => place.slice(0, place.indexOf(' '))))
+// The first words of the listed phrases and every longer start of one ("new", "isle of" of "isle of wight"): a
+// phrase grows a word only while it still starts a listed one, so most words cost one look-up, not four.
+const PHRASE_STARTS = new Set<string>()
+for (const place of PLACES) {
+  for (let space = place.indexOf(' '); space !== -1; space = place.indexOf(' ', space + 1)) {
+    PHRASE_STARTS.add(place.slice(0, space))
+  }
+}
+
+const SINGLE_PLACE = 1
+const STARTS_PHRASE = 2
 
 const gazetteer = (lower: string): Candidate[] => {
   const tokens = [...lower.matchAll(TOKEN)].map((match) => ({
-    text: match[0].replace(/['’]s$/u, ''),
+    text: match[0].endsWith('s') ? match[0].replace(/['’]s$/u, '') : match[0],
     start: match.index ?? 0
   }))
   const found: Candidate[] = []
+  // Each distinct word is looked up in the large lists once per text (narratives repeat most of their words).
+  const seen = new Map<string, number>()
+  const flagsOf = (word: string): number => {
+    let flags = seen.get(word)
+    if (flags === undefined) {
+      // A single listed word counts only when it is no ordinary word ("bath", "reading" are not taken alone).
+      flags = (PLACES.has(word) && !KEEP_PROPER.has(word) && !isWord(word) ? SINGLE_PLACE : 0) |
+        (PHRASE_STARTS.has(word) ? STARTS_PHRASE : 0)
+      seen.set(word, flags)
+    }
+    return flags
+  }
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i] as { text: string; start: number }
-    let phrase = ''
-    let match = 0
-    const longest = PHRASE_STARTS.has(first.text) ? MAX_PHRASE : 1
-    for (let n = 1; n <= longest && i + n <= tokens.length; n++) {
+    const firstFlags = flagsOf(first.text)
+    let phrase = first.text
+    let match = (firstFlags & SINGLE_PLACE) !== 0 ? 1 : 0
+    for (let n = 2; n <= MAX_PHRASE && i + n <= tokens.length; n++) {
       const token = tokens[i + n - 1] as { text: string; start: number }
-      if (n > 1) {
-        const previous = tokens[i + n - 2] as { text: string; start: number }
-        if (lower.slice(previous.start + previous.text.length, token.start) !== ' ') {
-          break
-        }
+      const previous = tokens[i + n - 2] as { text: string; start: number }
+      const gap = previous.start + previous.text.length
+      const startsPhrase = n === 2 ? (firstFlags & STARTS_PHRASE) !== 0 : PHRASE_STARTS.has(phrase)
+      if (!startsPhrase || token.start !== gap + 1 || lower[gap] !== ' ') {
+        break
       }
-      phrase = n === 1 ? token.text : `${phrase} ${token.text}`
-      // A single listed word counts only when it is no ordinary word ("bath", "reading" are not taken alone).
-      if (PLACES.has(phrase) && !KEEP_PROPER.has(phrase) && (n > 1 || !isWord(phrase))) {
+      phrase = `${phrase} ${token.text}`
+      if (PLACES.has(phrase) && !KEEP_PROPER.has(phrase)) {
         match = n
       }
     }
@@ -91,8 +111,9 @@ const STREET_WORDS = new Set(
   walk row parade green rise vale boulevard wharf yard heights highway harbor harbour mall plaza chase gate gait
   croft fold meadow meadows link wynd brow bank side end st rd ave ln cl dr cres ct pl terr gdns sq blvd hwy`.split(/\s+/)
 )
+const STREET_SLIPS = slipIndex([STREET_WORDS], (word) => STREET_WORDS.has(word))
 const isStreetWord = (word: string) =>
-  STREET_WORDS.has(word) || (word.length >= 5 && oneSlipAway(word, (w) => STREET_WORDS.has(w)))
+  STREET_WORDS.has(word) || (word.length >= 5 && oneSlipAway(word, STREET_SLIPS))
 const NUMBERED = /(?<![\p{L}\d])(?:flat \d{1,4}[a-z]?,? )?\d{1,4}[a-z]?,? ((?:[\p{L}'’-]{1,30} ){1,3})([\p{L}]{1,30})\.?/gu
 const UNNUMBERED =
   /\b(?:lives?|living|lived|moved|moving|placed|staying|stays|stayed|address is|address was|house on|flat on)(?: back)? (?:on|at|in|to|into) ((?:[\p{L}'’-]{1,30} ){1,2})(close|road|street|lane|avenue|drive|crescent|grove|gardens|terrace|mews|way|court|place|rise|walk|view)\b/gu

@@ -134,7 +134,7 @@ export const readMigrationState = async (
   const rows = present
     ? await prisma.$queryRaw<{ name: string; finished: boolean; rolledBack: boolean }[]>`
         SELECT migration_name AS name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS "rolledBack"
-        FROM _prisma_migrations`
+        FROM _prisma_migrations ORDER BY migration_name`
     : []
   const applied = rows.filter((row) => row.finished && !row.rolledBack).map((row) => row.name)
   const failed = rows.filter((row) => !row.finished && !row.rolledBack).map((row) => row.name)

@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium())('the reporter form in Chromium', () => {
     expect(await page.textContent('#step-done')).toContain('Keep your receipt')
     expect(await violations()).toEqual([])
     const status = await t.app.inject({ method: 'GET', url: `/api/v1/receipts/${receipt}` })
-    expect(status.json()).toEqual({ status: 'new', messages: [] })
+    expect(status.json()).toEqual({ status: 'new', messages: [], alerts: [], actions: [] })
     expect(await page.inputValue('#narrative')).toBe('')
   })
 

@@ -41,7 +41,9 @@ describe('what the schema can hold', () => {
         'closed_on',
         'destroyed_on',
         'sealed_to_version',
-        'analysis_epoch'
+        'analysis_epoch',
+        // Set by a reporter's answer, cleared when a reviewer opens the report: a flag, not a time.
+        'answers_unread'
       ].sort()
     )
   })

@@ -341,7 +341,9 @@ describe('role × route matrix', () => {
         RATE_LIMIT_INTAKE_PER_10MIN: '1000',
         RATE_LIMIT_RECEIPT_PER_MIN: '1000',
         RATE_LIMIT_PREVIEW_PER_MIN: '1000',
-        RATE_LIMIT_LOGIN_PER_MIN: '1000'
+        RATE_LIMIT_LOGIN_PER_MIN: '1000',
+        // Every route is tried without a valid key by four callers and for HEAD too: well past the default 20.
+        RATE_LIMIT_API_KEY_FAILURES_PER_MIN: '1000'
       },
       extend: (app) => {
         collected.stop()

@@ -20,6 +20,7 @@ export type Coding = {
   codedOn: string
 }
 
+// [id used in the page, the facet's name in the taxonomy and in a coding (one vocabulary since issue 14.5)]
 const FACET_FIELDS = [
   ['event_type', 'eventType'],
   ['reach_and_harm', 'reachAndHarm'],
@@ -91,8 +92,8 @@ export const CodingForm = ({ reportId, codings, onSaved }: CodingFormProps) => {
     event.preventDefault()
     const problems = [
       ...(codes.length === 0 ? ['Add at least one code.'] : []),
-      ...FACET_FIELDS.filter(([, field]) => !facets[field]).map(([key]) =>
-        `Choose the ${taxonomy?.facets.find((f) => f.key === key)?.label.toLowerCase() ?? key}.`)
+      ...FACET_FIELDS.filter(([, field]) => !facets[field]).map(([, field]) =>
+        `Choose the ${taxonomy?.facets.find((f) => f.key === field)?.label.toLowerCase() ?? field}.`)
     ]
     setErrors(problems)
     if (problems.length > 0) {
@@ -162,7 +163,7 @@ export const CodingForm = ({ reportId, codings, onSaved }: CodingFormProps) => {
             )}
         <h3>Facets</h3>
         {FACET_FIELDS.map(([key, field]) => {
-          const facet = taxonomy?.facets.find((f) => f.key === key)
+          const facet = taxonomy?.facets.find((f) => f.key === field)
           return (
             <div key={key}>
               <label for={`facet-${key}`}>{facet?.label ?? key}</label>

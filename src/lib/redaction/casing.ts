@@ -145,7 +145,8 @@ const joinNames = (text: string, tokens: Token[], caps: boolean[]) => {
   }
 }
 
-const lowerSameLength = (text: string): string => {
+/** Lower case of the same length: a few letters change length in lower case ("İ"), and are kept, so no offset moves. */
+export const lowerSameLength = (text: string): string => {
   const lower = text.toLowerCase()
   if (lower.length === text.length) {
     return lower

@@ -1,3 +1,4 @@
+import { lowerSameLength } from './casing.js'
 import { oneSlipAway, slipIndex } from './slips.js'
 import { COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, KEEP_PROPER, PLACES, SURNAMES } from './lexicon.js'
 import type { Candidate } from './types.js'
@@ -10,20 +11,6 @@ import type { Candidate } from './types.js'
  */
 
 const PRIORITY = { PLACE: 34, SURE_PLACE: 45, ADDRESS: 56, ORG: 51 } as const
-
-const lowerSameLength = (text: string) => {
-  const lower = text.toLowerCase()
-  if (lower.length === text.length) {
-    return lower
-  }
-  // A few letters change length in lower case ("İ"): keep those as they are, so no offset moves.
-  let out = ''
-  for (const c of text) {
-    const changed = c.toLowerCase()
-    out += changed.length === c.length ? changed : c
-  }
-  return out
-}
 
 const STOP = new Set(
   `a an the my your his her its our their this that these those which what whose any each every another some no

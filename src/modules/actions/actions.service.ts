@@ -3,7 +3,7 @@ import type { ActionStatus } from '../../generated/prisma/client.js'
 import { toDateOnly } from '../../lib/dates.js'
 import { AppError } from '../../lib/errors.js'
 import { redact } from '../../lib/redaction/index.js'
-import type { TaxonomyService } from '../taxonomy/taxonomy.service.js'
+import { assertThemes, type TaxonomyService } from '../taxonomy/taxonomy.service.js'
 import type { ActionsRepository } from './actions.repository.js'
 
 /**
@@ -53,17 +53,7 @@ export const createActionsService = ({ repository, taxonomy, clock = () => new D
 
   const clean = (text: string) => redact(text).redacted
 
-  const checkThemes = async (themes: readonly string[]) => {
-    const current = await taxonomy.current()
-    const known = new Set<string>()
-    for (const [leaf, { group, domain }] of current.leaves) {
-      known.add(leaf).add(group).add(domain)
-    }
-    const unknown = themes.find((code) => !known.has(code))
-    if (unknown) {
-      throw new AppError('VALIDATION_FAILED', `themes: ${unknown} is not a code of the current taxonomy.`)
-    }
-  }
+  const checkThemes = async (themes: readonly string[]) => assertThemes(await taxonomy.current(), themes)
 
   const checkOwner = (owner: string) => {
     const { redacted, findings } = redact(owner)

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto'
 import { toDateOnly } from '../../lib/dates.js'
 import { AppError } from '../../lib/errors.js'
 import { redact } from '../../lib/redaction/index.js'
-import type { TaxonomyService } from '../taxonomy/taxonomy.service.js'
+import { assertThemes, type TaxonomyService } from '../taxonomy/taxonomy.service.js'
 import type { AlertsRepository } from './alerts.repository.js'
 
 /**
@@ -56,17 +56,7 @@ export const createAlertsService = (deps: AlertsServiceDeps) => {
     }
   }
 
-  const checkThemes = async (themes: readonly string[]) => {
-    const current = await taxonomy.current()
-    const known = new Set<string>()
-    for (const [leaf, { group, domain }] of current.leaves) {
-      known.add(leaf).add(group).add(domain)
-    }
-    const unknown = themes.find((code) => !known.has(code))
-    if (unknown) {
-      throw new AppError('VALIDATION_FAILED', `themes: ${unknown} is not a code of the current taxonomy.`)
-    }
-  }
+  const checkThemes = async (themes: readonly string[]) => assertThemes(await taxonomy.current(), themes)
 
   return {
     draft: async (

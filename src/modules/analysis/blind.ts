@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import { dateOfMonthIndex } from '../../lib/periods.js'
 import type { Dimension } from './trends.schemas.js'
+import { COLUMN } from './columns.js'
 import type { Filters, MonthCount, Role } from './trends.repository.js'
 
 /**
@@ -18,14 +19,7 @@ export type HeldReport = {
   codes: { level: number; code: string; contributing: boolean; mitigating: boolean }[]
 }
 
-const FIELD_COLUMNS: Record<Dimension, string> = {
-  region: 'region',
-  setting: 'setting',
-  eventClass: 'event_class',
-  detection: 'detection',
-  reach: 'reach',
-  eventType: 'event_type'
-}
+const FIELD_COLUMNS = COLUMN
 /** Rollup dims (see AnalysisRollup) to the API's dimensions. */
 const DIM_FIELD: Record<string, Dimension> = Object.fromEntries(
   Object.entries(FIELD_COLUMNS).map(([dimension, column]) => [column, dimension as Dimension])

@@ -1,21 +1,12 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import { dateOfMonthIndex } from '../../lib/periods.js'
 import { heldReports } from './blind.js'
+import { COLUMN } from './columns.js'
 import type { Dimension } from './trends.schemas.js'
 
 export type Role = 'any' | 'contributing' | 'mitigating'
 export type MonthCount = { month: Date; value: string; n: number }
 export type Filters = Partial<Record<Dimension, string>> & { code?: { level: number; code: string } }
-
-/** The analysis tables' column (and rollup dim) for each dimension of the API. */
-const COLUMN: Record<Dimension, string> = {
-  region: 'region',
-  setting: 'setting',
-  eventClass: 'event_class',
-  detection: 'detection',
-  reach: 'reach',
-  eventType: 'event_type'
-}
 
 const roleCondition = (alias: string, role: Role) =>
   role === 'any' ? Prisma.sql`TRUE` : Prisma.raw(`${alias}.${role}`)

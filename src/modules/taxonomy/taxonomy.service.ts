@@ -12,6 +12,18 @@ export type Taxonomy = {
   facets: Map<string, Set<string>>
 }
 
+/** Refuses (400, naming the field) a theme that is no leaf, group or domain code of this taxonomy version. */
+export const assertThemes = (taxonomy: Taxonomy, themes: readonly string[]) => {
+  const known = new Set<string>()
+  for (const [leaf, { group, domain }] of taxonomy.leaves) {
+    known.add(leaf).add(group).add(domain)
+  }
+  const unknown = themes.find((code) => !known.has(code))
+  if (unknown) {
+    throw new AppError('VALIDATION_FAILED', `themes: ${unknown} is not a code of the current taxonomy.`)
+  }
+}
+
 /**
  * The taxonomy versions, read once and kept: a version never changes after its migration, so there is nothing to
  * invalidate (a new version arrives with a new migration, and so a restart).

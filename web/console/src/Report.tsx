@@ -39,8 +39,9 @@ export const Report = ({ id, onBack }: { id: string; onBack: () => void }) => {
     setError(null)
     try {
       await what()
-      setNotice(done)
+      // The notice only once the page shows the change: read before the reload, it would announce a stale page.
       await load()
+      setNotice(done)
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'That did not work.')
     }

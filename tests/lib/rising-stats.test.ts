@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { rates } from '../../bench/rising/simulate.js'
-import { exceedance } from '../../src/lib/stats/exceedance.js'
+import { exceedance, negativeBinomialUpper } from '../../src/lib/stats/exceedance.js'
 import { fisherGreater, fisherGreaterMidP } from '../../src/lib/stats/fisher.js'
 import { fitPoisson, invert, pearsonDispersion } from '../../src/lib/stats/glm.js'
 import { testRise } from '../../src/lib/stats/rising.js'
@@ -85,6 +85,28 @@ describe('the overdispersed baseline test (Farrington–Noufaily family)', () =>
     expect(result.pValue).toBeCloseTo(t2Upper(score), 7)
     // Threshold at alpha 0.05: t₀.₉₅,₂ = 2.919986.
     expect(result.threshold).toBeCloseTo((mu0 ** (2 / 3) + 2.919986 * spread) ** 1.5, 4)
+  })
+
+  it('has the negative binomial upper tail of the direct sum of its probabilities', () => {
+    // Mean 10, variance 25: size r = 100 / 15, p = r / (r + 10) = 0.4; pmf(k) = Γ(k + r) / (k! Γ(r)) pᶜ (1 − p)ᵏ.
+    const r = 100 / 15
+    const pmf = [0.4 ** r]
+    for (let k = 1; k < 60; k++) pmf.push((pmf[k - 1]! * (k - 1 + r) * 0.6) / k)
+    for (const y of [1, 5, 10, 20, 35]) {
+      const direct = 1 - pmf.slice(0, y).reduce((a, b) => a + b, 0)
+      expect(negativeBinomialUpper(y, 10, 25)).toBeCloseTo(direct, 7)
+    }
+    expect(negativeBinomialUpper(0, 10, 25)).toBe(1)
+    // Variance equal to the mean: Poisson, P(Y ≥ 3 | 2) = 1 − 5e⁻².
+    expect(negativeBinomialUpper(3, 2, 2)).toBeCloseTo(1 - 5 * Math.exp(-2), 7)
+  })
+
+  it('gives as threshold the count at which the period is first flagged', () => {
+    const baseline = [5, 15, 10, 12, 9, 11].map((count) => ({ count, reports: 100 }))
+    const at = (count: number) => exceedance(baseline, { count, reports: 100 }, { periodsPerYear: 4, alpha: 0.05 })!
+    const { threshold } = at(10)
+    expect(at(Math.ceil(threshold)).pValue).toBeLessThanOrEqual(0.05)
+    expect(at(Math.ceil(threshold) - 1).pValue).toBeGreaterThan(0.05)
   })
 
   it('never takes the dispersion below binomial, however steady the baseline', () => {

@@ -156,9 +156,16 @@ export const exceedance = (
   // binomial floor) a Poisson tail would undo the floor, and the t score alone stands.
   const skewed = variance > mu0
   const tail = (y: number) => (skewed ? negativeBinomialUpper(y, mu0, variance) : 0)
-  // The smallest count whose negative binomial tail is at most alpha, searched up from the mean.
-  let quantile = Math.max(1, Math.floor(mu0))
-  while (tail(quantile) > alpha && quantile < 1e7) quantile++
+  // The smallest count whose negative binomial tail is at most alpha: the tail falls as the count grows, so a
+  // bisection between the mean and far above it (a few dozen tail evaluations, whatever the scale).
+  let low = Math.max(0, Math.floor(mu0))
+  let high = Math.ceil(mu0 + 50 * Math.sqrt(variance) + 10)
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2)
+    if (tail(middle) > alpha) low = middle
+    else high = middle
+  }
+  const quantile = tail(low) <= alpha ? low : high
   return {
     expected: mu0,
     expectedShare: mu0 / current.reports,

@@ -166,6 +166,10 @@ describe('the overdispersed baseline test (Farrington–Noufaily family)', () =>
     const fresh = testRise([0, 1, 2].map(() => ({ count: 0, reports: 30 })), { count: 4, reports: 30 },
       { periodsPerYear: 4, alpha: 0.05 })
     expect(fresh).toMatchObject({ test: 'exact-mid-p', reason: 'no-baseline-count' })
+    const empty = testRise([0, 1, 2].map(() => ({ count: 3, reports: 30 })), { count: 0, reports: 0 },
+      { periodsPerYear: 4, alpha: 0.05 })
+    expect(empty).toMatchObject({ test: 'exact-mid-p', reason: 'no-reports-in-period' })
+    expect(empty.pValue).toBeGreaterThanOrEqual(0.5)
   })
 
   it("has the mid-p of Fisher's test: P(X > a) + ½ P(X = a)", () => {

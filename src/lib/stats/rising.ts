@@ -8,7 +8,7 @@ import { fisherGreaterMidP } from './fisher.js'
 
 export type ThemeTest =
   | ({ test: 'quasi-poisson' } & Exceedance)
-  | { test: 'exact-mid-p'; pValue: number; reason: 'short-baseline' | 'no-baseline-count' }
+  | { test: 'exact-mid-p'; pValue: number; reason: 'short-baseline' | 'no-baseline-count' | 'no-reports-in-period' }
 
 export const testRise = (
   baseline: readonly PeriodCount[],
@@ -25,5 +25,6 @@ export const testRise = (
     baselineCount,
     baselineReports - baselineCount
   )
-  return { test: 'exact-mid-p', pValue, reason: baselineCount === 0 ? 'no-baseline-count' : 'short-baseline' }
+  const reason = current.reports <= 0 ? 'no-reports-in-period' : baselineCount === 0 ? 'no-baseline-count' : 'short-baseline'
+  return { test: 'exact-mid-p', pValue, reason }
 }

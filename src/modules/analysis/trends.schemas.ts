@@ -140,9 +140,9 @@ const ZTheme = z
     qValue: z.number().describe('Benjamini–Hochberg adjusted p-value, over the family (see family)'),
     test: z.enum(['quasi-poisson', 'exact-mid-p']).describe('quasi-poisson: the baseline model; exact-mid-p: the ' +
       "mid-p of one-sided Fisher's exact test on pooled counts, where no model can be fitted"),
-    fallbackReason: z.enum(['short-baseline', 'no-baseline-count']).nullable()
-      .describe('why the exact test stays: fewer than minBaselinePeriods baseline periods with reports, or none of ' +
-        'them with the theme; null for quasi-poisson'),
+    fallbackReason: z.enum(['short-baseline', 'no-baseline-count', 'no-reports-in-period']).nullable()
+      .describe('why the exact test stays: fewer than minBaselinePeriods baseline periods with reports, none of ' +
+        'them with the theme, or no coded reports in the period; null for quasi-poisson'),
     expected: z.number().nullable().describe("the period's expected count under the baseline model"),
     expectedShare: z.number().nullable().describe('expected / reports'),
     threshold: z.number().nullable()

@@ -529,7 +529,7 @@ describe('rising themes', () => {
   }, 120_000)
   afterAll(() => t?.close())
 
-  it("finds the theme above its baseline by Fisher's exact test, and not the steady one", async () => {
+  it('finds the theme above its own overdispersed baseline, not the steady one, and says how', async () => {
     const res = await t.app.inject({
       method: 'GET',
       url: '/api/v1/analysis/rising?period=2026-Q1&interval=quarter&baseline=4&level=2',
@@ -539,14 +539,55 @@ describe('rising themes', () => {
     const body = res.json()
     expect(body).toMatchObject({ period: '2026-Q1', baselineFrom: '2025-Q1', baselineTo: '2025-Q4' })
     expect(body).toMatchObject({ reports: 10, baselineReports: 40, tested: 3 })
-    expect(body.test).toContain("Fisher's exact test")
+    expect(body.test).toContain('quasi-Poisson')
     expect(body.test).toContain('Benjamini–Hochberg')
+    expect(body.method).toMatchObject({
+      name: 'quasi-poisson-farrington-noufaily',
+      fallback: 'fisher-exact-mid-p',
+      baselinePeriods: 4,
+      baselinePeriodsWithReports: 4,
+      fitted: 3,
+      exact: 0
+    })
+    expect(body.method.references.join(' ')).toContain('Stat Med 32:1206')
+    expect(body.family).toMatchObject({ level: 2, role: 'any', period: '2026-Q1', themes: 3, alpha: 0.05 })
+    expect(body.family.scope).toContain('not controlled across periods')
     expect(body.rising.map((theme: { code: string }) => theme.code)).toEqual(['TC.HO'])
     const [theme] = body.rising
+    // Kept fields (the console's dashboard reads them): the counts and shares as before.
     expect(theme).toMatchObject({ count: 8, share: 0.8, baselineCount: 4, baselineShare: 0.1 })
-    // scipy.stats.fisher_exact([[8, 2], [4, 36]], alternative='greater') → 3.4696e-05 (hypergeometric tail).
-    expect(theme.pValue).toBeCloseTo(3.4696e-5, 8)
-    expect(theme.qValue).toBeCloseTo(theme.pValue * 3, 8)
+    // One handover report in each 10-report baseline quarter: μ₀ = 1, Pearson χ² = 0 so φ takes its binomial floor
+    // 1 − 0.1 = 0.9, Var η̂₀ = 0.9 / 4; score = (8^⅔ − 1) / ((2/3)·√(0.9 + 0.225)) = 4.2426, against t with 3 df.
+    expect(theme).toMatchObject({ test: 'quasi-poisson', fallbackReason: null, df: 3, trend: false, seasonal: false })
+    expect(theme.expected).toBeCloseTo(1, 9)
+    expect(theme.expectedShare).toBeCloseTo(0.1, 9)
+    expect(theme.dispersion).toBeCloseTo(0.9, 9)
+    const score = 3 / ((2 / 3) * Math.sqrt(1.125))
+    const t3Upper =
+      0.5 - (score / (Math.sqrt(3) * (1 + (score * score) / 3)) + Math.atan(score / Math.sqrt(3))) / Math.PI
+    expect(theme.pValue).toBeCloseTo(t3Upper, 9)
+    expect(theme.pValue).toBeGreaterThan(3.4696e-5) // today's pooled Fisher p: the new test asks for more evidence
+    expect(theme.qValue).toBeCloseTo(theme.pValue * 3, 9)
+    expect(theme.threshold).toBeGreaterThan(1)
+    expect(theme.threshold).toBeLessThan(8)
+  })
+
+  it('keeps the mid-p of the exact test where the baseline is too short to estimate a dispersion', async () => {
+    // Months 2025-10…12: only October has reports, so no model can be fitted.
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/analysis/rising?period=2026-01&baseline=3&level=2',
+      headers: { cookie: lead.cookie }
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    const body = res.json()
+    expect(body.method).toMatchObject({ baselinePeriods: 3, baselinePeriodsWithReports: 1, fitted: 0, exact: 3 })
+    const handover = body.rising.find((theme: { code: string }) => theme.code === 'TC.HO')
+    expect(handover).toMatchObject({ test: 'exact-mid-p', fallbackReason: 'short-baseline', dispersion: null })
+    // [[8, 2], [1, 9]]: P(X > 8) + ½ P(X = 8), X hypergeometric (9 successes, 10 draws from 20).
+    const choose = (n: number, k: number): number => (k === 0 ? 1 : (choose(n, k - 1) * (n - k + 1)) / k)
+    const pmf = (x: number) => (choose(9, x) * choose(11, 10 - x)) / choose(20, 10)
+    expect(handover.pValue).toBeCloseTo(pmf(9) + pmf(8) / 2, 12)
   })
 
   it('takes a month or a quarter as given, and refuses a period of another interval with 400 naming it', async () => {

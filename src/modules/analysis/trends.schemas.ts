@@ -136,8 +136,49 @@ const ZTheme = z
     share: z.number(),
     baselineCount: z.number().int(),
     baselineShare: z.number(),
-    pValue: z.number(),
-    qValue: z.number().describe('Benjamini–Hochberg adjusted p-value')
+    pValue: z.number().describe("one-sided p-value of the theme's test (see test)"),
+    qValue: z.number().describe('Benjamini–Hochberg adjusted p-value, over the family (see family)'),
+    test: z.enum(['quasi-poisson', 'exact-mid-p']).describe('quasi-poisson: the baseline model; exact-mid-p: the ' +
+      "mid-p of one-sided Fisher's exact test on pooled counts, where no model can be fitted"),
+    fallbackReason: z.enum(['short-baseline', 'no-baseline-count', 'no-reports-in-period']).nullable()
+      .describe('why the exact test stays: fewer than minBaselinePeriods baseline periods with reports, none of ' +
+        'them with the theme, or no coded reports in the period; null for quasi-poisson'),
+    expected: z.number().nullable().describe("the period's expected count under the baseline model"),
+    expectedShare: z.number().nullable().describe('expected / reports'),
+    threshold: z.number().nullable()
+      .describe('the count above which the period would be flagged at alpha before the multiplicity adjustment'),
+    dispersion: z.number().nullable().describe('φ: variance / mean of the counts under the model (1: Poisson); ' +
+      'estimated from Pearson residuals, never below the binomial 1 − share'),
+    df: z.number().int().nullable().describe("residual degrees of freedom of the baseline fit (Student's t)"),
+    trend: z.boolean().describe('whether the baseline model kept a linear trend'),
+    seasonal: z.boolean().describe('whether the baseline model has a seasonal term (one harmonic pair)')
+  })
+  .strict()
+
+const ZRisingMethod = z
+  .object({
+    name: z.literal('quasi-poisson-farrington-noufaily'),
+    fallback: z.literal('fisher-exact-mid-p'),
+    references: z.array(z.string()),
+    baselinePeriods: z.number().int().describe('periods in the baseline, as asked'),
+    baselinePeriodsWithReports: z.number().int().describe('of those, periods with coded reports (the ones fitted)'),
+    trendFromPeriods: z.number().int().describe('a trend is considered from this many baseline periods'),
+    seasonalFromPeriods: z.number().int().describe('seasonality is fitted from this many baseline periods'),
+    minBaselinePeriods: z.number().int().describe('fewer baseline periods with reports: the exact test stays'),
+    fitted: z.number().int().describe('themes tested with the baseline model'),
+    exact: z.number().int().describe('themes tested with the exact mid-p')
+  })
+  .strict()
+
+const ZRisingFamily = z
+  .object({
+    level: z.number().int(),
+    role: ZRole,
+    period: z.string(),
+    themes: z.number().int().describe('hypotheses in the family: every theme tested'),
+    procedure: z.literal('Benjamini–Hochberg'),
+    alpha: z.number().describe('the false discovery rate controlled within this family'),
+    scope: z.string()
   })
   .strict()
 
@@ -154,6 +195,8 @@ export const ZRisingResponse = z
     reports: z.number().int(),
     baselineReports: z.number().int(),
     tested: z.number().int().describe('themes present in the period or its baseline'),
+    method: ZRisingMethod.describe('the test, the baseline it used and its settings'),
+    family: ZRisingFamily.describe('the family of tests over which the false discovery rate is controlled'),
     rising: z.array(ZTheme)
   })
   .strict()
@@ -177,7 +220,8 @@ export const cooccurrenceSchema = {
 
 export const risingSchema = {
   tags: ['analysis'],
-  summary: "Themes whose share in a period is above their own baseline (one-sided Fisher's exact test, BH-adjusted).",
+  summary: 'Themes whose share in a period is above their own baseline (quasi-Poisson baseline allowing for ' +
+    'overdispersion, BH-adjusted over one declared family).',
   querystring: ZRisingQuery,
   response: { 200: ZRisingResponse, ...errors }
 }

@@ -8,7 +8,9 @@ import {
   periodOf,
   periodsBetween
 } from '../../lib/periods.js'
-import { benjaminiHochberg, fisherGreater } from '../../lib/stats/fisher.js'
+import { TREND_FROM_PERIODS, SEASONAL_FROM_YEARS, MIN_BASELINE_PERIODS } from '../../lib/stats/exceedance.js'
+import { benjaminiHochberg } from '../../lib/stats/fisher.js'
+import { type ThemeTest, testRise } from '../../lib/stats/rising.js'
 import type { RequestSession } from '../../plugins/sessions.js'
 import type { AuditRepository } from '../audit/audit.repository.js'
 import type { Taxonomy, TaxonomyService } from '../taxonomy/taxonomy.service.js'
@@ -25,13 +27,56 @@ import {
 } from './trends.schemas.js'
 
 export const RISING_TEST =
-  "One-sided Fisher's exact test per theme: is the theme's share of the period's coded reports greater than its " +
-  'share of the baseline periods\' reports (pooled)? p-values are adjusted for the number of themes tested with ' +
-  'the Benjamini–Hochberg procedure; a theme is rising when its adjusted p-value (qValue) is below alpha.'
+  "quasi-Poisson baseline per theme (Farrington–Noufaily family): the theme's count in each baseline period is " +
+  "modelled with that period's coded reports as exposure (trend only on a baseline of 6+ periods where " +
+  'significant; seasonality only on two years or more), its dispersion estimated from the Pearson residuals (never ' +
+  "below binomial), and the period's count compared with the prediction on Farrington's 2/3-power scale against " +
+  "Student's t; a theme with no baseline count, or a baseline of fewer than 3 periods with reports, falls back to " +
+  "the mid-p of one-sided Fisher's exact test on pooled counts. p-values are adjusted with Benjamini–Hochberg over " +
+  'the family of every theme of this level, role and period; a theme is rising when its adjusted p-value (qValue) ' +
+  'is below alpha'
 
 export const LIFT_METHOD =
   'lift = count × reports / (countA × countB), over coded reports in the range (each report once, merged ' +
   'duplicates counted as their primary); both codes in any role.'
+
+export const RISING_REFERENCES = [
+  'Farrington CP, Andrews NJ, Beale AD, Catchpole MA (1996). J R Stat Soc A 159:547–563.',
+  'Noufaily A, Enki DG, Farrington P, Garthwaite P, Andrews N, Charlett A (2013). Stat Med 32:1206–1222.',
+  'Lancaster HO (1961). J Am Stat Assoc 56:223–234 (mid-p).',
+  'Benjamini Y, Hochberg Y (1995). J R Stat Soc B 57:289–300.'
+]
+
+export const RISING_FAMILY =
+  'The false discovery rate is controlled within one family: every theme present at this level and role in this ' +
+  'period or its baseline. It is not controlled across periods, levels or roles: a lead who looks at every month ' +
+  'of a year tests twelve families, and about alpha of the themes flagged in each may be false.'
+
+/** What the baseline model of one theme says, flattened into the answer (null where the exact test stays). */
+const themeModel = (result: ThemeTest) =>
+  result.test === 'quasi-poisson'
+    ? {
+        test: result.test,
+        fallbackReason: null,
+        expected: result.expected,
+        expectedShare: result.expectedShare,
+        threshold: result.threshold,
+        dispersion: result.dispersion,
+        df: result.df,
+        trend: result.trend,
+        seasonal: result.seasonal
+      }
+    : {
+        test: result.test,
+        fallbackReason: result.reason,
+        expected: null,
+        expectedShare: null,
+        threshold: null,
+        dispersion: null,
+        df: null,
+        trend: false,
+        seasonal: false
+      }
 
 /** The longest range one question may span: 20 years of months. */
 const MAX_MONTHS = 240
@@ -259,6 +304,10 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
       const isLatest = (row: MonthCount) => periodOf(monthIndexOfDate(row.month), interval) === period
       const reports = total(totals.filter(isLatest))
       const baselineReports = total(totals) - reports
+      // Per period, oldest first: the baseline model needs each period, not only the pooled sums.
+      const reportsBy = byPeriod(totals, interval)
+      const countsBy = byPeriod(counts, interval)
+      const baselinePeriods = Array.from({ length: baseline }, (_, i) => baselineFirst + i * step)
       const themes = new Map<string, { count: number; baselineCount: number }>()
       for (const row of counts) {
         const theme = themes.get(row.value) ?? { count: 0, baselineCount: 0 }
@@ -266,24 +315,31 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
         else theme.baselineCount += Number(row.n)
         themes.set(row.value, theme)
       }
-      const tested = [...themes.entries()].sort(([a], [b]) => a.localeCompare(b))
-      const pValues = tested.map(([, { count, baselineCount }]) =>
-        fisherGreater(count, reports - count, baselineCount, baselineReports - baselineCount)
-      )
-      const qValues = benjaminiHochberg(pValues)
+      const periodsPerYear = interval === 'month' ? 12 : 4
+      const tested = [...themes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, theme]) => {
+        const series = baselinePeriods.map((p) => ({
+          count: countsBy.get(p)?.get(code) ?? 0,
+          reports: reportsBy.get(p)?.get('') ?? 0
+        }))
+        return { code, ...theme, result: testRise(series, { count: theme.count, reports }, { periodsPerYear, alpha }) }
+      })
+      const qValues = benjaminiHochberg(tested.map((theme) => theme.result.pValue))
       const rising = tested
-        .map(([code, { count, baselineCount }], i) => ({
+        .map(({ code, count, baselineCount, result }, i) => ({
           code,
           label: labels.get(code) ?? code,
           count,
           share: reports === 0 ? 0 : count / reports,
           baselineCount,
           baselineShare: baselineReports === 0 ? 0 : baselineCount / baselineReports,
-          pValue: pValues[i] ?? 1,
-          qValue: qValues[i] ?? 1
+          pValue: result.pValue,
+          qValue: qValues[i] ?? 1,
+          ...themeModel(result)
         }))
         .filter((theme) => theme.qValue < alpha && theme.share > theme.baselineShare)
         .sort((a, b) => a.qValue - b.qValue || b.count - a.count || a.code.localeCompare(b.code))
+      const fitted = tested.filter((theme) => theme.result.test === 'quasi-poisson').length
+      const withReports = baselinePeriods.filter((p) => (reportsBy.get(p)?.get('') ?? 0) > 0).length
       return {
         test: RISING_TEST,
         period: periodLabel(period, interval),
@@ -296,6 +352,27 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
         reports,
         baselineReports,
         tested: tested.length,
+        method: {
+          name: 'quasi-poisson-farrington-noufaily',
+          fallback: 'fisher-exact-mid-p',
+          references: RISING_REFERENCES,
+          baselinePeriods: baseline,
+          baselinePeriodsWithReports: withReports,
+          trendFromPeriods: TREND_FROM_PERIODS,
+          seasonalFromPeriods: SEASONAL_FROM_YEARS * periodsPerYear,
+          minBaselinePeriods: MIN_BASELINE_PERIODS,
+          fitted,
+          exact: tested.length - fitted
+        },
+        family: {
+          level,
+          role,
+          period: periodLabel(period, interval),
+          themes: tested.length,
+          procedure: 'Benjamini–Hochberg',
+          alpha,
+          scope: RISING_FAMILY
+        },
         rising
       }
     }

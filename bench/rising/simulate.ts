@@ -1,0 +1,136 @@
+/**
+ * Seeded simulation of a theme's reporting series, for validating rising-theme tests (bench/rising-sim.ts and
+ * tests/lib/rising-stats.test.ts). Reports per period are negative binomial (volume varies with campaigns and
+ * staffing); the theme's count given the reports is negative binomial around reports × share (a gamma-mixed
+ * Poisson, capped at the reports), so its variance is μ(1 + μ/k): overdispersed, with no change unless `rise` says.
+ */
+import { fisherGreater } from '../../src/lib/stats/fisher.js'
+import type { PeriodCount } from '../../src/lib/stats/exceedance.js'
+import { testRise } from '../../src/lib/stats/rising.js'
+
+/** mulberry32: small, fast, seedable; plenty for Monte Carlo of this size. */
+export const rng = (seed: number) => {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+type Random = () => number
+
+const normal = (random: Random) => {
+  const u = 1 - random()
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
+}
+
+/** Gamma(shape, 1) by Marsaglia–Tsang (shape < 1 boosted). */
+export const gamma = (random: Random, shape: number): number => {
+  if (shape < 1) return gamma(random, shape + 1) * random() ** (1 / shape)
+  const d = shape - 1 / 3
+  const c = 1 / Math.sqrt(9 * d)
+  for (;;) {
+    let x: number
+    let v: number
+    do {
+      x = normal(random)
+      v = 1 + c * x
+    } while (v <= 0)
+    v = v * v * v
+    const u = random()
+    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v
+  }
+}
+
+/** Poisson by inversion from the mode outwards-free simple search (means here stay far below 700). */
+export const poisson = (random: Random, mean: number): number => {
+  if (mean <= 0) return 0
+  if (mean > 500) return Math.max(0, Math.round(mean + Math.sqrt(mean) * normal(random)))
+  let k = 0
+  let p = Math.exp(-mean)
+  let cumulative = p
+  const u = random()
+  while (u > cumulative && k < 10_000) {
+    k++
+    p *= mean / k
+    cumulative += p
+  }
+  return k
+}
+
+/** Negative binomial with mean `mean` and size `size` (variance mean + mean²/size); size Infinity is Poisson. */
+export const negativeBinomial = (random: Random, mean: number, size: number) =>
+  poisson(random, Number.isFinite(size) ? (mean * gamma(random, size)) / size : mean)
+
+export type Scenario = {
+  name: string
+  periodsPerYear: number
+  baseline: number
+  /** Mean coded reports per period, and the negative binomial size of their variation. */
+  reports: number
+  reportsSize: number
+  share: number
+  /** Negative binomial size of the theme's count given the reports: smaller is more overdispersed. */
+  size: number
+  /** Relative seasonal amplitude of the theme's share (0: none). */
+  season?: number
+  /** The tested period's share is share × rise (1: no change). */
+  rise: number
+}
+
+export const simulate = (scenario: Scenario, random: Random): { baseline: PeriodCount[]; current: PeriodCount } => {
+  const period = (t: number, rise: number): PeriodCount => {
+    const reports = Math.max(1, negativeBinomial(random, scenario.reports, scenario.reportsSize))
+    const seasonal = 1 + (scenario.season ?? 0) * Math.sin((2 * Math.PI * t) / scenario.periodsPerYear)
+    const mean = reports * scenario.share * seasonal * rise
+    return { reports, count: Math.min(reports, negativeBinomial(random, mean, scenario.size)) }
+  }
+  const baseline = Array.from({ length: scenario.baseline }, (_, t) => period(t, 1))
+  return { baseline, current: period(scenario.baseline, scenario.rise) }
+}
+
+/** Today's test: one-sided Fisher on the current period against the pooled baseline. */
+export const pooledFisher = ({ baseline, current }: ReturnType<typeof simulate>) => {
+  const count = baseline.reduce((s, p) => s + p.count, 0)
+  const reports = baseline.reduce((s, p) => s + p.reports, 0)
+  return fisherGreater(current.count, current.reports - current.count, count, reports - count)
+}
+
+export type Rates = { runs: number; fisher: number; overdispersed: number; exactFallbacks: number }
+
+/** Both tests' p-values on `runs` seeded series. */
+export const pValues = (scenario: Scenario, runs: number, seed: number, alpha = 0.05) => {
+  const random = rng(seed)
+  const fisher: number[] = []
+  const overdispersed: number[] = []
+  let exactFallbacks = 0
+  for (let i = 0; i < runs; i++) {
+    const series = simulate(scenario, random)
+    fisher.push(pooledFisher(series))
+    const result = testRise(series.baseline, series.current, { periodsPerYear: scenario.periodsPerYear, alpha })
+    if (result.test !== 'quasi-poisson') exactFallbacks++
+    overdispersed.push(result.pValue)
+  }
+  return { fisher, overdispersed, exactFallbacks }
+}
+
+const below = (values: readonly number[], cut: number) => values.filter((p) => p < cut).length / values.length
+
+/** Share of runs each test flags at `alpha` (one theme: a family of one, so no adjustment). */
+export const rates = (scenario: Scenario, runs: number, seed: number, alpha = 0.05): Rates => {
+  const p = pValues(scenario, runs, seed, alpha)
+  const { exactFallbacks } = p
+  return { runs, fisher: below(p.fisher, alpha), overdispersed: below(p.overdispersed, alpha), exactFallbacks }
+}
+
+/**
+ * The cut-off that makes today's test flag `alpha` of the null series: Fisher "calibrated" with knowledge no user
+ * has (the true null), for a like-for-like power comparison.
+ */
+export const calibratedCut = (nullFisher: readonly number[], alpha = 0.05) =>
+  [...nullFisher].sort((a, b) => a - b)[Math.floor(alpha * nullFisher.length)] as number
+
+export { below }

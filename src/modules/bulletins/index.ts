@@ -4,7 +4,13 @@ import { createAuditRepository } from '../audit/audit.repository.js'
 import { bulletinsPublicRoutes } from './bulletins.public.js'
 import { createBulletinsRepository } from './bulletins.repository.js'
 import { bulletinsRoutes } from './bulletins.routes.js'
-import { createBulletinsService } from './bulletins.service.js'
+import { type BulletinsService, createBulletinsService } from './bulletins.service.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    bulletins: BulletinsService
+  }
+}
 
 /**
  * The quarterly learning bulletin (issue 13.3): drafted by staff at /api/v1/bulletins/drafts, approved by two leads
@@ -19,6 +25,7 @@ export const bulletinsModule = fp<{ config: Config; clock?: () => Date }>(
       pepper: () => app.keys.get().apiKeyPepper,
       clock
     })
+    app.decorate('bulletins', service)
     await app.register(bulletinsRoutes, {
       prefix: '/api/v1/bulletins',
       service,

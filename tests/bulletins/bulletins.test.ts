@@ -243,6 +243,10 @@ describe('the quarterly learning bulletin', () => {
       for (const [, value] of body.matchAll(/<(?:dd|td)>([^<]*)</g)) expect(noSmallCount(Number(value) || value)).toBe(true)
     }
     expect((await get(`/bulletins/${quarter}/london`)).statusCode).toBe(404)
+    // Public reads are nobody's business: no request line names a bulletin page (as for the reporter form).
+    expect(t.logs.text).not.toContain(`/bulletins/${quarter}`)
+    // Nothing of the late reports' learning point reached the logs either.
+    expect(t.logs.text).not.toContain('Quillimore')
     expect((await get('/bulletins/bulletin.css')).headers['content-type']).toMatch(/^text\/css/)
   })
 
@@ -277,6 +281,10 @@ describe('the quarterly learning bulletin', () => {
       expect(counts.get(RISING_COLOUR)).toBeGreaterThan(100)
       const text = execFileSync('pdftotext', ['-layout', join(dir, 'bulletin.pdf'), '-']).toString()
       expect(text).toContain('Read the address back to the sender')
+      expect(text).toMatch(/Reports about the quarter: 20\b/)
+      expect(text).toContain('Late reports about earlier quarters: [c]')
+      // Every figure after a colon in the PDF's text: none from 1 to 9.
+      for (const [, value] of text.matchAll(/: (\d+)\s*$/gm)) expect(noSmallCount(Number(value))).toBe(true)
       expect(text).not.toContain('Quillimore')
       expect(text).not.toContain(COMMENTARY_EMAIL)
     } finally {

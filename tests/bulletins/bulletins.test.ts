@@ -243,6 +243,8 @@ describe('the quarterly learning bulletin', () => {
       for (const [, value] of body.matchAll(/<(?:dd|td)>([^<]*)</g)) expect(noSmallCount(Number(value) || value)).toBe(true)
     }
     expect((await get(`/bulletins/${quarter}/london`)).statusCode).toBe(404)
+    expect((await get(`/bulletins/${quarter}/national`)).statusCode).toBe(404)
+    expect((await pullJson(`${quarter}/national`)).statusCode).toBe(404)
     // Public reads are nobody's business: no request line names a bulletin page (as for the reporter form).
     expect(t.logs.text).not.toContain(`/bulletins/${quarter}`)
     // Nothing of the late reports' learning point reached the logs either.

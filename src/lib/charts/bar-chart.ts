@@ -83,7 +83,9 @@ export const chartSvg = (layout: ChartLayout, id: string): string => {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="${id}-title" viewBox="0 0 ${layout.width} ` +
       `${layout.height}" width="100%" font-family="Helvetica, Arial, sans-serif" font-size="${CHART.fontSize}">`,
-    `<title id="${id}-title">${escapeXml(layout.title)}</title>`
+    `<title id="${id}-title">${escapeXml(layout.title)}</title>`,
+    // The same title shown, where the PDF prints it (the <title> above is for assistive technology only).
+    `<text x="0" y="16" font-weight="bold" fill="#0b0c0c" aria-hidden="true">${escapeXml(layout.title)}</text>`
   ]
   for (const entry of layout.legend) {
     const { x, y, width, height } = entry.swatch

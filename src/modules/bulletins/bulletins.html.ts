@@ -94,6 +94,6 @@ main{max-width:44rem;margin:0 auto;padding:1rem}h1{font-size:1.8rem;line-height:
 .figures dt{font-size:.95rem}.figures dd{margin:0;font-size:2rem;font-weight:bold}
 svg{max-width:100%;height:auto;margin:.5rem 0}table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}
 caption{text-align:left;font-weight:bold;padding:.25rem 0}th,td{border-bottom:1px solid #b1b4b6;padding:.3rem;text-align:left}
-td{text-align:right}blockquote{margin:0;border-left:4px solid #b1b4b6;padding-left:.75rem}
+td,th[scope=col]+th{text-align:right}blockquote{margin:0;border-left:4px solid #b1b4b6;padding-left:.75rem}
 .commentary{margin:.5rem 0 1rem .75rem}.commentary .by{font-weight:bold;margin-bottom:0}.items li,.points li{margin-bottom:1rem}
 `

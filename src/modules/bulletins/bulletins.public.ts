@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { BULLETIN_CSS } from './bulletins.html.js'
 import { feedSchema, NATIONAL, publicNationalSchema, publicRegionSchema } from './bulletins.schemas.js'
@@ -12,8 +13,8 @@ export const bulletinsPublicRoutes: FastifyPluginAsyncZod<{ service: BulletinsSe
   const hide = { hide: true }
 
   /** "2026-Q3" is the page, "2026-Q3.pdf" the PDF: one route each, the suffix read here. */
-  const serve = async (quarter: string, scope: string, pdf: boolean, reply: import('fastify').FastifyReply) => {
-    const stored = await service.published(quarter, scope)
+  const serve = async (quarter: string, scope: string, pdf: boolean, reply: FastifyReply, region = false) => {
+    const stored = await service.published(quarter, scope, { region })
     if (pdf) {
       return reply
         .type('application/pdf')
@@ -36,6 +37,6 @@ export const bulletinsPublicRoutes: FastifyPluginAsyncZod<{ service: BulletinsSe
 
   app.get('/bulletins/:quarter/:name', { config: anonymous, schema: publicRegionSchema }, async (request, reply) => {
     const { quarter, name } = request.params
-    return serve(quarter, name.replace(/\.pdf$/, ''), name.endsWith('.pdf'), reply)
+    return serve(quarter, name.replace(/\.pdf$/, ''), name.endsWith('.pdf'), reply, true)
   })
 }

@@ -62,7 +62,7 @@ export const bulletinsRoutes: FastifyPluginAsyncZod<{ service: BulletinsService;
     return reply.type(JSON_TYPE).send(json as unknown as TBulletin)
   })
   app.get('/:quarter/:region', { schema: apiRegionSchema, onRequest: app.requireApiKey }, async (request, reply) => {
-    const { json } = await service.published(request.params.quarter, request.params.region)
+    const { json } = await service.published(request.params.quarter, request.params.region, { region: true })
     return reply.type(JSON_TYPE).send(json as unknown as TBulletin)
   })
 }

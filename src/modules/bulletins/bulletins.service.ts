@@ -165,9 +165,12 @@ export const createBulletinsService = (deps: BulletinsServiceDeps) => {
       return view(await found(id), userId)
     },
 
-    /** An approved bulletin's stored bytes, or 404 (not drafted, not approved yet, or no such region). */
-    published: async (quarter: string, scope: string) => {
-      const stored = await repository.published(quarter, scope)
+    /**
+     * An approved bulletin's stored bytes, or 404 (not drafted, not approved yet, or no such region). `region` says
+     * the address named a region: the national bulletin has one address only, not a second as region "national".
+     */
+    published: async (quarter: string, scope: string, { region = false }: { region?: boolean } = {}) => {
+      const stored = region && scope === NATIONAL ? null : await repository.published(quarter, scope)
       if (!stored?.json || !stored.html || !stored.pdf) {
         throw new AppError('NOT_FOUND', `There is no approved bulletin for ${quarter} (${scope}).`)
       }

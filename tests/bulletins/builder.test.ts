@@ -57,7 +57,7 @@ describe('bulletin content', () => {
         summary('north-east', null, {})
       ]
     }))
-    expect(content.headline).toEqual({ status: 'published', reportsOnTime: 30, reportsLate: '[c]', regions: 3 })
+    expect(content.headline).toEqual({ status: 'published', reportsOnTime: 30, reportsLate: '[c]' })
     // TC.HO: 15 + hidden = 15 (a lower bound, as the note says); PA.SL: only hidden values, so hidden, not 0.
     expect(content.themes).toEqual([{ code: 'TC.HO', label: 'Handover', count: 15 }])
     expect(content.disclosure.note).toContain('a national figure may be lower than the true one')

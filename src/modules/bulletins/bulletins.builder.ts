@@ -99,8 +99,7 @@ export const buildBulletin = (input: BulletinInput): TBulletinContent => {
     headline: {
       status: shown.length > 0 ? 'published' : 'withheld',
       reportsOnTime: shown.length > 0 ? sum(shown.map((summary) => summary.reports?.onTime)) : null,
-      reportsLate: shown.length > 0 ? sum(shown.map((summary) => summary.reports?.late)) : null,
-      regions: input.summaries.length
+      reportsLate: shown.length > 0 ? sum(shown.map((summary) => summary.reports?.late)) : null
     },
     themes,
     rising: { previousQuarter: input.previous?.quarter ?? null, themes: rising },

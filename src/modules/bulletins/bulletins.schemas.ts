@@ -36,8 +36,7 @@ export const ZBulletinContent = z
       .object({
         status: z.enum(['published', 'withheld']).describe('withheld: too few reports for any figure'),
         reportsOnTime: ZValue.nullable(),
-        reportsLate: ZValue.nullable(),
-        regions: z.number().int().describe('regional summaries this bulletin draws on')
+        reportsLate: ZValue.nullable()
       })
       .strict(),
     themes: z

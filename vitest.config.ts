@@ -15,6 +15,7 @@ const DATABASE_FREE = [
   'tests/cli/admin-socket.test.ts',
   'tests/db/schema-diff.test.ts',
   'tests/summaries/disclosure-links.test.ts',
+  'tests/bulletins/builder.test.ts',
   'tests/console/console-build.test.ts'
 ]
 

@@ -11,6 +11,7 @@ import { createLoggerOptions } from './lib/logger.js'
 import { actionsModule } from './modules/actions/index.js'
 import { alertsModule } from './modules/alerts/index.js'
 import { analysisModule } from './modules/analysis/index.js'
+import { bulletinsModule } from './modules/bulletins/index.js'
 import { authModule } from './modules/auth/index.js'
 import { codingsModule } from './modules/codings/index.js'
 import { consoleModule } from './modules/console/index.js'
@@ -124,6 +125,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(retentionModule, { config })
   await app.register(alertsModule, { config })
   await app.register(actionsModule)
+  await app.register(bulletinsModule, { config })
 
   return app
 }

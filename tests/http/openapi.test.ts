@@ -47,7 +47,15 @@ describe('OpenAPI at /docs', () => {
       'POST /api/v1/auth/recover',
       'GET /api/v1/receipts/{receipt}',
       'POST /api/v1/receipts/{receipt}/messages',
-      'POST /api/v1/receipts/{receipt}/withdraw'
+      'POST /api/v1/receipts/{receipt}/withdraw',
+      'POST /api/v1/bulletins/drafts',
+      'PATCH /api/v1/bulletins/drafts/{id}',
+      'POST /api/v1/bulletins/drafts/{id}/approvals',
+      'GET /api/v1/bulletins/{quarter}',
+      'GET /api/v1/bulletins/{quarter}/{region}',
+      'GET /bulletins/{name}',
+      'GET /bulletins/{quarter}/{name}',
+      'GET /bulletins/feed.atom'
     ]) {
       expect(documented, route).toContain(route)
     }

@@ -115,6 +115,19 @@ const MATRIX = {
   'GET /api/v1/actions': [401, 403, 200, 403, 403],
   'POST /api/v1/actions': [401, 403, 201, 403, 403],
   'PATCH /api/v1/actions/{id}': [401, 403, 200, 403, 403],
+  // Learning bulletins: reviewers and leads draft and edit, leads approve (never their own draft); approved ones are
+  // public (HTML, PDF, Atom) and JSON for any API key. None is approved here, so the documents are 404.
+  'POST /api/v1/bulletins/drafts': [401, 201, 201, 403, 403],
+  'GET /api/v1/bulletins/drafts': [401, 200, 200, 403, 403],
+  'GET /api/v1/bulletins/drafts/{id}': [401, 200, 200, 403, 403],
+  'PATCH /api/v1/bulletins/drafts/{id}': [401, 200, 200, 403, 403],
+  'POST /api/v1/bulletins/drafts/{id}/approvals': [401, 403, 200, 403, 403],
+  'GET /api/v1/bulletins/{quarter}': [401, 401, 401, 401, 404],
+  'GET /api/v1/bulletins/{quarter}/{region}': [401, 401, 401, 401, 404],
+  'GET /bulletins/bulletin.css': [200, 200, 200, 200, 200],
+  'GET /bulletins/feed.atom': [200, 200, 200, 200, 200],
+  'GET /bulletins/{name}': [404, 404, 404, 404, 404],
+  'GET /bulletins/{quarter}/{name}': [404, 404, 404, 404, 404],
   'POST /api/v1/users': [401, 403, 403, 201, 403],
   'POST /api/v1/users/{id}/reset-authenticator': [401, 403, 403, 200, 403],
   // Enrolment is for someone without a working account yet: anyone may try a link; an unknown one is 404 (handler).
@@ -140,6 +153,8 @@ type Fixtures = {
   apiKey: string
   /** A new draft alert, drafted by someone else than any caller (so a lead may approve it). */
   draftAlert(): Promise<string>
+  /** One draft bulletin of 2026-Q3, drafted by someone else than any caller (made once, then reused). */
+  draftBulletin(): Promise<string>
   /** A new proposed action. */
   newAction(): Promise<string>
   /** Credentials with a code not used yet (each TOTP time step signs a user in once). */
@@ -263,6 +278,26 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   'GET /api/v1/actions': () => ({ url: '/api/v1/actions?overdue=true' }),
   'POST /api/v1/actions': () => ({ url: '/api/v1/actions', payload: ACTION }),
   'PATCH /api/v1/actions/{id}': async (f) => ({ url: `/api/v1/actions/${await f.newAction()}`, payload: { status: 'agreed' } }),
+  // Each drafting caller drafts a bulletin of its own scope (one per quarter and scope).
+  'POST /api/v1/bulletins/drafts': (_f, column) => ({
+    url: '/api/v1/bulletins/drafts',
+    payload: { quarter: '2026-Q3', scope: column === 'lead' ? 'london' : 'national' }
+  }),
+  'GET /api/v1/bulletins/drafts': () => ({ url: '/api/v1/bulletins/drafts' }),
+  'GET /api/v1/bulletins/drafts/{id}': async (f) => ({ url: `/api/v1/bulletins/drafts/${await f.draftBulletin()}` }),
+  'PATCH /api/v1/bulletins/drafts/{id}': async (f) => ({
+    url: `/api/v1/bulletins/drafts/${await f.draftBulletin()}`,
+    payload: { introduction: 'What we learnt.' }
+  }),
+  'POST /api/v1/bulletins/drafts/{id}/approvals': async (f) => ({
+    url: `/api/v1/bulletins/drafts/${await f.draftBulletin()}/approvals`
+  }),
+  'GET /api/v1/bulletins/{quarter}': () => ({ url: '/api/v1/bulletins/2026-Q3' }),
+  'GET /api/v1/bulletins/{quarter}/{region}': () => ({ url: '/api/v1/bulletins/2026-Q3/london' }),
+  'GET /bulletins/bulletin.css': () => ({ url: '/bulletins/bulletin.css' }),
+  'GET /bulletins/feed.atom': () => ({ url: '/bulletins/feed.atom' }),
+  'GET /bulletins/{name}': () => ({ url: '/bulletins/2026-Q3.pdf' }),
+  'GET /bulletins/{quarter}/{name}': () => ({ url: '/bulletins/2026-Q3/london' }),
   'POST /api/v1/users': () => ({ url: '/api/v1/users', payload: { email: `${randomUUID()}@example.org`, role: 'reviewer' } }),
   'POST /api/v1/users/{id}/reset-authenticator': (f) => ({ url: `/api/v1/users/${f.newcomerId}/reset-authenticator` }),
   'POST /api/v1/enrolment/start': () => ({ url: '/api/v1/enrolment/start', payload: { token: 'x'.repeat(43) } }),
@@ -386,6 +421,7 @@ describe('role × route matrix', () => {
     }
 
     const apiKey = await createApiKey(t.app, 'london', 'route matrix')
+    let bulletin: string | undefined
     // A report about 2026-Q3 (coded or not): Candid was in use then, so the quarter can be published (issue 14.1).
     await postReport(t.app, reportBody({ occurredMonth: '2026-08', region: 'london' }))
     await t.app.summaries.publish('2026-Q3')
@@ -397,6 +433,10 @@ describe('role × route matrix', () => {
       recoveryKey,
       freshReport,
       newAction: async () => (await t.app.actions.create({ ...ACTION, reportIds: [] }, randomUUID())).id,
+      draftBulletin: async () => {
+        bulletin ??= (await t.app.bulletins.create({ quarter: '2026-Q3', scope: 'north-east' }, randomUUID())).id
+        return bulletin
+      },
       draftAlert: async () => (await t.app.alerts.draft({ ...ALERT, regions: [] }, randomUUID())).alert.id,
       // Signed-in callers sign in again as themselves, at a time step signIn has not used (it starts at −1); an
       // anonymous caller signs in as the newcomer, for the first time, and the key holder as the newcomer again.

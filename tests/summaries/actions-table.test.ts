@@ -88,5 +88,18 @@ describe('actions in the quarterly summary', () => {
     expect(pa).toBeGreaterThanOrEqual(0)
     expect(actions.rows.find((row) => row.row === 'done')?.values[pa]).toBe(15)
     expect(actions.rows.find((row) => row.row === 'proposed')?.total).toBe(0)
+
+    // The same table in the CSV, whole or as its own cut (issue 13 item 2).
+    for (const url of ['', '&cut=actions']) {
+      const csv = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/summaries/quarterly?quarter=${quarter}&region=north-east${url}`,
+        headers: { authorization: `Bearer ${key}`, accept: 'text/csv' }
+      })
+      expect(csv.statusCode).toBe(200)
+      expect(csv.body.split('\r\n')).toContain(`${quarter},north-east,actions,done,PA,15`)
+      expect(csv.body.split('\r\n')).toContain(`${quarter},north-east,actions,proposed,total,0`)
+      if (url) expect(csv.body).not.toContain(',event_class,')
+    }
   })
 })

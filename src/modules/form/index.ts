@@ -22,7 +22,8 @@ const REGION_NAMES: Record<string, string> = {
   'south-west': 'South West'
 }
 
-const regionName = (slug: string) =>
+/** A region's name for people (the bulletins use it too). */
+export const regionName = (slug: string) =>
   REGION_NAMES[slug] ?? slug.replace(/-/g, ' ').replace(/^\p{Ll}/u, (letter) => letter.toUpperCase())
 
 const escapeHtml = (text: string) =>

@@ -101,7 +101,7 @@ export const ZSummaryQuery = z
   .object({
     quarter: z.string().regex(/^(?:19|20)\d{2}-Q[1-4]$/, { error: 'expected a quarter as YYYY-Qn' }),
     region: z.string().min(1).max(64),
-    cut: z.enum(CUTS).optional().describe('CSV only: one cut instead of all of them')
+    cut: z.enum([...CUTS, 'actions']).optional().describe('CSV only: one cut (or the actions table) instead of all')
   })
   .strict()
 export type TSummaryQuery = z.infer<typeof ZSummaryQuery>
@@ -126,7 +126,8 @@ export const summarySchema = ({ threshold, base }: Disclosure) => ({
   response: {
     200: ZSummary.describe(
       `JSON (the schema below); or, with Accept: text/csv, RFC 4180 lines ending CRLF under the header ${CSV_HEADER}: ` +
-        'one line per cut, row (on_time or late) and category, then a total line per row; count is a multiple of ' +
+        'one line per cut, row (on_time or late) and category, then a total line per row, then the actions table as ' +
+        'cut actions (row: the status, category: the domain); count is a multiple of ' +
         `${base}, 0, or ${suppressedMark()} for a hidden cell`
     ),
     400: ZErrorResponse,

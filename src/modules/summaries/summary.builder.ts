@@ -243,6 +243,11 @@ export const toCsv = (summary: TSummary): string => {
       }
     }
   }
+  // The "you said, we did" table too (issue 13.2): cut "actions", one row per status, one category per domain.
+  for (const row of summary.actions?.rows ?? []) {
+    const cells = [...(summary.actions?.categories ?? []).map((domain, i) => [domain, row.values[i]] as const), ['total', row.total]]
+    for (const [category, value] of cells) lines.push([summary.quarter, summary.region, 'actions', row.row, category, value].join(','))
+  }
   return `${lines.join('\r\n')}\r\n`
 }
 

@@ -214,6 +214,20 @@ describe.skipIf(!hasChromium())('the reporter form in Chromium', () => {
       expect(await page.isVisible('#mark-error')).toBe(false)
     })
 
+    it('after an edit, drops a mark that no longer matches and says so', async () => {
+      await page.keyboard.type('pelican fish bar')
+      await page.keyboard.press('Enter')
+      await page.waitForFunction('document.getElementById("marks-list").children.length === 2')
+      await page.click('#edit-button')
+      await page.fill('#narrative', NARRATIVE.replace('Pelican Fish Bar', 'chip shop').replace('pelican fish bar', 'shop'))
+      await page.click('#preview-button')
+      await page.waitForSelector('#step-check:not([hidden])')
+
+      expect(await shown()).toBe('Mrs [NAME] [REMOVED] about the boy from the chip shop; the shop staff said he was fine.')
+      expect(await page.textContent('#marks-status')).toBe('“pelican fish bar” no longer appears in your report.')
+      expect(await page.locator('#marks-list li').count()).toBe(1)
+    })
+
     it('sends the marks with the report; the server stores the text exactly as previewed', async () => {
       const preview = await shown()
       const [request, response] = await Promise.all([

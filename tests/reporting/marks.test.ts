@@ -114,12 +114,14 @@ describe('marks through the preview and the intake', () => {
     expect(res.json()).toMatchObject({ redacted: redact(NARRATIVE).redacted, marks: [] })
   })
 
-  it('stores the narrative with the marks applied, and nothing of the marked words anywhere', async () => {
+  it('stores the narrative with the marks applied, and nothing of the marked words in any row, file or log line', async () => {
     // A word that appears nowhere else, so any trace of it in storage or logs is the mark's.
     const secret = 'Quillaberry'
     const narrative = `The strategy invite went to the ${secret} Arms pub where dad drinks; the ${secret.toLowerCase()} arms landlord opened it.`
     const before = await countReports()
     const earlier = new Set((await t.app.db.prisma.report.findMany({ select: { id: true } })).map((row) => row.id))
+    const shown = await preview({ text: narrative, marks: [{ phrase: `${secret} arms` }] })
+    expect(shown.json().marks).toEqual([{ found: 1 }])
     const res = await postReport(t.app, reportBody({ narrative, marks: [{ phrase: `${secret} arms` }] }), {
       'idempotency-key': newIdempotencyKey()
     })

@@ -12,7 +12,7 @@
  * Pure and synchronous: the preview and the intake call the same function, so what is stored is exactly what the
  * reporter was shown.
  */
-import type { Finding, RedactionResult } from './redaction/index.js'
+import { type Finding, placeholder, type RedactionResult } from './redaction/index.js'
 
 export const REMOVED = 'REMOVED'
 export const REMOVED_PLACEHOLDER = `[${REMOVED}]`
@@ -40,7 +40,8 @@ const keptStretches = (original: string, findings: readonly Finding[]): Kept[] =
   for (const finding of findings) {
     const length = finding.start - originalCursor
     kept.push({ redactedStart: redactedCursor, redactedEnd: redactedCursor + length, originalStart: originalCursor })
-    redactedCursor += length + finding.type.length + 2
+    // The redaction writes placeholder(type) for each finding; its length is what the redacted text skips.
+    redactedCursor += length + placeholder(finding.type).length
     originalCursor = finding.end
   }
   kept.push({
@@ -63,12 +64,29 @@ export const markPattern = (phrase: string): RegExp => {
   return new RegExp(`${before}${body}${after}`, 'giu')
 }
 
+/** The original with each finding replaced by its placeholder, as the redaction writes it. */
+const write = (original: string, findings: readonly MarkedFinding[]) => {
+  let out = ''
+  let cursor = 0
+  for (const finding of findings) {
+    const written = finding.type === REMOVED ? REMOVED_PLACEHOLDER : placeholder(finding.type)
+    out += original.slice(cursor, finding.start) + written
+    cursor = finding.end
+  }
+  return out + original.slice(cursor)
+}
+
 /** Applies the reporter's marks to `base`, the redaction of `original`. Marks never extend outside kept text. */
 export const applyMarks = (original: string, base: RedactionResult, phrases: readonly string[]): MarkedResult => {
   if (phrases.length === 0) {
     return { redacted: base.redacted, findings: [...base.findings], found: [] }
   }
   const kept = keptStretches(original, base.findings)
+  // Fail closed if the redaction ever writes its text differently from its findings: offsets would then point at
+  // the wrong words, and a mark could remove the wrong thing while the right one is stored.
+  if (write(original, base.findings) !== base.redacted) {
+    throw new Error('the redacted text does not follow its findings; marks cannot be applied')
+  }
   const ranges: { start: number; end: number }[] = []
   const found = phrases.map((phrase) => {
     let count = 0
@@ -99,11 +117,5 @@ export const applyMarks = (original: string, base: RedactionResult, phrases: rea
   }
 
   const findings = [...base.findings, ...merged].sort((a, b) => a.start - b.start)
-  let redacted = ''
-  let cursor = 0
-  for (const finding of findings) {
-    redacted += `${original.slice(cursor, finding.start)}[${finding.type}]`
-    cursor = finding.end
-  }
-  return { redacted: redacted + original.slice(cursor), findings, found }
+  return { redacted: write(original, findings), findings, found }
 }

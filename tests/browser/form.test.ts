@@ -153,7 +153,7 @@ describe.skipIf(!hasChromium())('the reporter form in Chromium', () => {
       await page.keyboard.press('Tab')
       expect(await focused()).toBe('mark-button')
       await page.keyboard.press('Enter')
-      await page.waitForFunction('document.getElementById("preview-text").textContent.includes("[REMOVED]")')
+      await page.locator('#preview-text:has-text("[REMOVED]")').waitFor()
 
       expect(await shown()).toBe('Mrs [NAME] rang about the boy from the [REMOVED]; the [REMOVED] staff said he was fine.')
       expect(await page.textContent('#marks-status')).toBe('Removed “pelican fish bar” in 2 places. It now shows as [REMOVED].')
@@ -170,7 +170,7 @@ describe.skipIf(!hasChromium())('the reporter form in Chromium', () => {
       await page.keyboard.press('Tab')
       expect(await page.evaluate('document.activeElement?.textContent')).toBe('Undo removing “pelican fish bar”')
       await page.keyboard.press('Enter')
-      await page.waitForFunction('!document.getElementById("preview-text").textContent.includes("[REMOVED]")')
+      await page.locator('#preview-text:has-text("[REMOVED]")').waitFor({ state: 'detached' })
 
       expect(await shown()).toBe('Mrs [NAME] rang about the boy from the Pelican Fish Bar; the pelican fish bar staff said he was fine.')
       expect(await page.textContent('#marks-status')).toBe('“pelican fish bar” is shown again.')
@@ -204,12 +204,11 @@ describe.skipIf(!hasChromium())('the reporter form in Chromium', () => {
           document.getSelection().addRange(range)
         })()`)
       await select('AME] ra')
-      await page.waitForFunction('document.getElementById("mark-phrase").value !== "Okafor"')
-      expect(await page.inputValue('#mark-phrase')).toBe('[NAME] rang')
+      await expect.poll(() => page.inputValue('#mark-phrase')).toBe('[NAME] rang')
 
       await page.focus('#mark-button')
       await page.keyboard.press('Enter')
-      await page.waitForFunction('document.getElementById(\'preview-text\').textContent.includes(\'[REMOVED]\')')
+      await page.locator('#preview-text:has-text("[REMOVED]")').waitFor()
       expect(await shown()).toBe('Mrs [NAME] [REMOVED] about the boy from the Pelican Fish Bar; the pelican fish bar staff said he was fine.')
       expect(await page.isVisible('#mark-error')).toBe(false)
     })
@@ -217,7 +216,7 @@ describe.skipIf(!hasChromium())('the reporter form in Chromium', () => {
     it('after an edit, drops a mark that no longer matches and says so', async () => {
       await page.keyboard.type('pelican fish bar')
       await page.keyboard.press('Enter')
-      await page.waitForFunction('document.getElementById("marks-list").children.length === 2')
+      await page.locator('#marks-list li').nth(1).waitFor()
       await page.click('#edit-button')
       await page.fill('#narrative', NARRATIVE.replace('Pelican Fish Bar', 'chip shop').replace('pelican fish bar', 'shop'))
       await page.click('#preview-button')

@@ -49,6 +49,14 @@ describe('applyMarks', () => {
     expect(result.redacted).toBe(redact(NARRATIVE).redacted)
   })
 
+  it('fails closed when the redacted text does not follow its findings, rather than remove the wrong words', () => {
+    const base = redact(NARRATIVE)
+
+    expect(() => applyMarks(NARRATIVE, { ...base, redacted: base.redacted.replace('[NAME]', '<NAME>') }, ['fish'])).toThrow(
+      /does not follow its findings/
+    )
+  })
+
   it('keeps every placeholder of the pipeline and leaves no whole-word match of any mark (property)', () => {
     const word = fc.constantFrom('the', 'letter', 'Okafor', 'went', 'to', 'dad', 'ICPC', 'Jayden', 'Marsh', 'lane', 'at', '14')
     const sentence = fc.array(word, { minLength: 3, maxLength: 30 }).map((words) => words.join(' '))

@@ -2,7 +2,7 @@ import type { Database } from '../../db/database.js'
 import type { TCreateReportBody } from './reports.schemas.js'
 import { bytes } from '../../db/bytes.js'
 
-export type NewReport = Omit<TCreateReportBody, 'narrative' | 'occurredMonth'> & {
+export type NewReport = Omit<TCreateReportBody, 'narrative' | 'occurredMonth' | 'marks'> & {
   id: string
   occurredMonth: Date
   receivedOn: Date

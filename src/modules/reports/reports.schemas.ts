@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { isFutureMonth } from '../../lib/dates.js'
 import { ZErrorResponse } from '../../lib/http-schemas.js'
-import { NARRATIVE_MAX, ZFinding } from '../redaction/redaction.schemas.js'
+import { NARRATIVE_MAX, ZMarkedFinding, ZMarks } from '../redaction/redaction.schemas.js'
 
 export const EVENT_CLASSES = ['near_miss', 'incident', 'unsafe_condition', 'good_catch'] as const
 export const DETECTIONS = [
@@ -44,7 +44,9 @@ export const buildCreateReportBody = (regions: readonly string[]) =>
         .regex(/^(?:19|20)\d{2}-(?:0[1-9]|1[0-2])$/, { error: 'expected a month as YYYY-MM' })
         .refine((month) => !isFutureMonth(month, new Date()), { error: 'the month may not be in the future' }),
       handover: z.boolean(),
-      consentToPublish: z.boolean()
+      consentToPublish: z.boolean(),
+      // Applied after the redaction; each must match text still shown, or the report is refused (400).
+      marks: ZMarks.optional()
     })
     .strict()
 
@@ -53,8 +55,8 @@ export type TCreateReportBody = z.infer<ReturnType<typeof buildCreateReportBody>
 export const ZCreateReportResponse = z
   .object({
     receipt: z.string().describe('shown once: the only way back to this report (status, questions, withdrawal)'),
-    redacted: z.string().describe('the narrative as stored and as reviewers will see it'),
-    findings: z.array(ZFinding)
+    redacted: z.string().describe('the narrative as stored and as reviewers will see it, marks applied'),
+    findings: z.array(ZMarkedFinding)
   })
   .strict()
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { monthStart, toDateOnly } from '../../lib/dates.js'
 import { AppError } from '../../lib/errors.js'
+import { applyMarks } from '../../lib/marks.js'
 import { redact } from '../../lib/redaction/index.js'
 import { CIPHER_VERSION, sealNarrative } from '../../lib/crypto/sealing.js'
 import { keyedHash, newReceipt, parseReceipt, reporterKeyPair } from '../../lib/crypto/secrets.js'
@@ -50,7 +51,22 @@ export const createReportsService = ({ repository, keys, clock = () => new Date(
         hashKey: crypto.idempotencyKey,
         sealKey: crypto.idempotencySealKey
       })
-      const { redacted, findings } = redact(body.narrative)
+      const { marks = [], ...report } = body
+      // The reporter's marks go after the pipeline's pass, over the same text the preview showed them. A mark
+      // that matches nothing still shown is refused rather than ignored: the page and the server disagree, and the
+      // reporter must see again what would be kept. The message names the mark's place, never its words.
+      const { redacted, findings, found } = applyMarks(
+        body.narrative,
+        redact(body.narrative),
+        marks.map((mark) => mark.phrase)
+      )
+      const unmatched = found.findIndex((count) => count === 0)
+      if (unmatched !== -1) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `body.marks.${unmatched}.phrase: matches no words still shown in the redacted narrative; preview it again`
+        )
+      }
       const id = randomUUID()
       const receipt = newReceipt()
       const receiptBytes = parseReceipt(receipt) as Uint8Array
@@ -63,10 +79,11 @@ export const createReportsService = ({ repository, keys, clock = () => new Date(
       crypto.sodium.memzero(reporter.secretKey)
       const response: TCreateReportResponse = { receipt, redacted, findings }
       const today = toDateOnly(clock())
-      const { narrative: _narrative, occurredMonth, ...fields } = body
-      // The request a replay must match is the one as stored: with the redacted narrative. A MAC over the original
-      // text would let whoever holds the database and the key test guesses of what was removed.
-      const asStored = { ...body, narrative: redacted }
+      const { narrative: _narrative, occurredMonth, ...fields } = report
+      // The request a replay must match is the one as stored: with the redacted narrative, marks applied and the
+      // marks themselves left out. A MAC over the original text or the marked words would let whoever holds the
+      // database and the key test guesses of what was removed.
+      const asStored = { ...report, narrative: redacted }
 
       try {
         await repository.createReport(

@@ -98,6 +98,7 @@ const MATRIX = {
   // Regional summaries take an API key only: no session of any role opens them (tests/summaries covers the key).
   'GET /api/v1/summaries/quarterly': [401, 401, 401, 401, 200],
   'GET /api/v1/summaries': [401, 401, 401, 401, 200],
+  'GET /api/v1/summaries/series': [401, 401, 401, 401, 200],
 
   // Account administration is for admins.
   'GET /api/v1/users': [401, 403, 403, 200, 403],
@@ -244,6 +245,7 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   }),
   'GET /api/v1/summaries/quarterly': () => ({ url: '/api/v1/summaries/quarterly?quarter=2026-Q3&region=london' }),
   'GET /api/v1/summaries': () => ({ url: '/api/v1/summaries?region=london' }),
+  'GET /api/v1/summaries/series': () => ({ url: '/api/v1/summaries/series?region=london&from=2026-Q1&to=2026-Q4' }),
 
   'GET /api/v1/users': () => ({ url: '/api/v1/users' }),
   'POST /api/v1/users/{id}/grant': (f) => ({ url: `/api/v1/users/${f.newcomerId}/grant` }),

@@ -136,6 +136,18 @@ describe('regional summaries: labels, cuts and series', () => {
     expect(points.slice(1)).toEqual([`2026-Q3,north-east,"'${POINT.replace(/"/g, '""')}"`])
   })
 
+  it("lets a regional key read the taxonomy, for the codes' definitions; a wrong key gets 401", async () => {
+    const taxonomy = (bearer: string) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/taxonomy', headers: { authorization: `Bearer ${bearer}` } })
+    const res = await taxonomy(key)
+    expect(res.statusCode, res.body).toBe(200)
+    const groups = (res.json().domains as { groups: { code: string; label: string }[] }[]).flatMap((d) => d.groups)
+    const summary = (await get('quarterly?quarter=2026-Q3&region=north-east')).json()
+    const group = summary.tables.find((table: { cut: string }) => table.cut === 'group')
+    expect(group.labels[0]).toBe(groups.find((one) => one.code === group.categories[0])?.label)
+    expect((await taxonomy('cnd_not-a-key')).statusCode).toBe(401)
+  })
+
   it('answers 400 naming cut for a cut that does not exist', async () => {
     const res = await get('quarterly?quarter=2026-Q3&region=north-east&cut=themes', 'text/csv')
     expect(res.statusCode).toBe(400)

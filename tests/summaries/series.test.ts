@@ -162,10 +162,13 @@ describe('regional summaries: labels, cuts and series', () => {
     expect(body.summaries.map((summary: { quarter: string }) => summary.quarter)).toEqual(['2026-Q2', '2026-Q3'])
     // Each as the quarterly route serves it.
     expect(JSON.stringify(body.summaries[1])).toBe((await get('quarterly?quarter=2026-Q3&region=north-east')).body)
+    // Nothing identifying: no report id, no narrative or coding summary (both say "wrong address"), no month.
     for (const id of filed) expect(res.body).not.toContain(id)
+    expect(res.body).not.toMatch(/wrong address|2026-0[4-9]/)
 
     const csv = lines((await get('series?region=north-east&from=2026-Q1&to=2026-Q4', 'text/csv')).body)
     expect(csv.filter((line) => line === SERVED_CSV_HEADER)).toHaveLength(1)
+    expect(csv.join('\n')).not.toMatch(/wrong address|2026-0[4-9]/)
     expect(new Set(csv.slice(1).map((line) => line.split(',')[0]))).toEqual(new Set(['2026-Q2', '2026-Q3']))
     const themes = lines((await get('series?region=north-east&from=2026-Q2&to=2026-Q3&cut=top_themes', 'text/csv')).body)
     expect(themes.slice(1).map((line) => line.split(',').slice(0, 4).join(','))).toEqual([

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { GENERIC_INTERNAL_MESSAGE } from '../../src/lib/errors.js'
+import { overSocket } from '../helpers/http.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 
 // Probe routes stand in for the domain modules: they exercise the app-wide error mapping, body limit and
@@ -113,15 +114,21 @@ describe('error shape', () => {
     expectErrorShape(res.json(), 'BAD_REQUEST')
   })
 
-  it('answers bodies over 64 KiB with 413', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/test/echo',
-      payload: { name: 'x'.repeat(70 * 1024), count: 1 }
-    })
+  it('answers bodies over 64 KiB with 413, over a real socket as a client streams them', async () => {
+    const client = await overSocket(t.app)
+    const res = await client
+      .post('/test/echo')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ name: 'x'.repeat(70 * 1024), count: 1 }))
 
-    expect(res.statusCode).toBe(413)
-    expectErrorShape(res.json(), 'PAYLOAD_TOO_LARGE')
+    expect(res.status).toBe(413)
+    expectErrorShape(res.body, 'PAYLOAD_TOO_LARGE')
+    // Just under the limit is read and validated as usual.
+    const fits = await client
+      .post('/test/echo')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ name: 'x'.repeat(60 * 1024), count: 1 }))
+    expect(fits.status).toBe(200)
   })
 
   it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml'])(

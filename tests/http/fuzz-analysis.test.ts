@@ -179,8 +179,18 @@ describe('fuzzing the analysis and summaries routes: only documented answers, ne
         quarter: { valid: fc.oneof(fc.constant('2026-Q3'), quarters), broken: brokenPeriods },
         region: { valid: fc.constantFrom('london', 'east', 'nowhere'), broken: fc.oneof(fc.constant(''), text(70)) },
         cut: {
-          valid: fc.constantFrom('event_class', 'detection', 'setting', 'domain', 'group'),
-          broken: fc.constantFrom('all', 'Domain', '')
+          valid: fc.constantFrom(
+            'event_class',
+            'detection',
+            'setting',
+            'domain',
+            'group',
+            'actions',
+            'late',
+            'top_themes',
+            'learning_points'
+          ),
+          broken: fc.constantFrom('all', 'Domain', '', 'themes')
         }
       },
       { validWeight: 12 }
@@ -206,6 +216,32 @@ describe('fuzzing the analysis and summaries routes: only documented answers, ne
       RUNS
     )
     expectSeen(route, [200, 400, 401, 403, 404, 406])
+  }, TIMEOUT_MS)
+
+  it('GET /api/v1/summaries/series', async () => {
+    const route = 'GET /api/v1/summaries/series'
+    const query = queryFor(
+      {
+        region: { valid: fc.constantFrom('london', 'east', 'nowhere'), broken: fc.oneof(fc.constant(''), text(70)) },
+        from: { valid: fc.oneof(fc.constant('2026-Q1'), quarters), broken: brokenPeriods },
+        to: { valid: fc.oneof(fc.constant('2026-Q4'), quarters), broken: brokenPeriods },
+        cut: { valid: fc.constantFrom('group', 'late', 'top_themes'), broken: fc.constantFrom('all', '') }
+      },
+      { validWeight: 12 }
+    )
+    const accept = fc.constantFrom(undefined, 'application/json', 'text/csv', 'application/xml')
+    await fc.assert(
+      fc.asyncProperty(keyMostly, query, accept, async (who, q, type) => {
+        const url = withQuery('/api/v1/summaries/series', q)
+        const headers: Record<string, string> = type ? { accept: type } : {}
+        if (who === 'key' || who === 'otherKey') headers.authorization = `Bearer ${who === 'key' ? key : otherKey}`
+        if (who === 'lead') headers.cookie = lead.cookie
+        const res = await t.app.inject({ method: 'GET', url, headers })
+        check(route, `GET ${url} as ${who} accepting ${type}`, res)
+      }),
+      RUNS
+    )
+    expectSeen(route, [200, 400, 401, 403, 406])
   }, TIMEOUT_MS)
 
   it('GET /api/v1/summaries', async () => {

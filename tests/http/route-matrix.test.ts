@@ -85,7 +85,8 @@ const MATRIX = {
   'POST /api/v1/reports/{id}/codings': [401, 201, 201, 403, 403],
   'POST /api/v1/reports/{id}/questions': [401, 201, 201, 403, 403],
   'POST /api/v1/reports/{id}/responses': [401, 201, 201, 403, 403],
-  'GET /api/v1/taxonomy': [401, 200, 200, 403, 403],
+  // Regional keys read the taxonomy too, for the labels and definitions of the codes in their summaries.
+  'GET /api/v1/taxonomy': [401, 200, 200, 403, 200],
 
   // Analysis is for safety leads.
   'GET /api/v1/analysis/agreement': [401, 403, 200, 403, 403],
@@ -98,6 +99,7 @@ const MATRIX = {
   // Regional summaries take an API key only: no session of any role opens them (tests/summaries covers the key).
   'GET /api/v1/summaries/quarterly': [401, 401, 401, 401, 200],
   'GET /api/v1/summaries': [401, 401, 401, 401, 200],
+  'GET /api/v1/summaries/series': [401, 401, 401, 401, 200],
 
   // Account administration is for admins.
   'GET /api/v1/users': [401, 403, 403, 200, 403],
@@ -259,6 +261,7 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   }),
   'GET /api/v1/summaries/quarterly': () => ({ url: '/api/v1/summaries/quarterly?quarter=2026-Q3&region=london' }),
   'GET /api/v1/summaries': () => ({ url: '/api/v1/summaries?region=london' }),
+  'GET /api/v1/summaries/series': () => ({ url: '/api/v1/summaries/series?region=london&from=2026-Q1&to=2026-Q4' }),
 
   'GET /api/v1/users': () => ({ url: '/api/v1/users' }),
   'POST /api/v1/users/{id}/grant': (f) => ({ url: `/api/v1/users/${f.newcomerId}/grant` }),

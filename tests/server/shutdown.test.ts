@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
+import request from 'supertest'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/env.js'
 import { openDatabase } from '../../src/db/database.js'
@@ -29,11 +30,12 @@ describe('graceful shutdown (R35)', () => {
       server = await startChildServer(SLOW_SERVER, { ...testDb.env, SHUTDOWN_GRACE_MS: '10000' })
       const base = `http://127.0.0.1:${server.port}`
 
-      const inFlight = fetch(`${base}/test/slow?ms=1500`)
+      // supertest over the real socket (a `.then` sends the request now, as fetch would).
+      const inFlight = request(base).get('/test/slow?ms=1500').then((res) => res)
       await server.waitForLine(/slow request started/)
       server.process.kill(signal)
       await server.waitForLine(/shutting down/)
-      const late = await fetch(`${base}/health/live`).then(
+      const late = await request(base).get('/health/live').then(
         (res) => res.status,
         () => 'refused'
       )
@@ -41,7 +43,7 @@ describe('graceful shutdown (R35)', () => {
       const exit = await server.exited
 
       expect(answered.status).toBe(200)
-      expect(await answered.json()).toEqual({ done: true })
+      expect(answered.body).toEqual({ done: true })
       expect([503, 'refused']).toContain(late)
       expect(exit, server.lines.join('\n')).toEqual({ code: 0, signal: null })
       const messages = server.lines.map((line) => JSON.parse(line).msg as string)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ZSummary } from '../../src/modules/summaries/summaries.schemas.js'
+import { ZServedSummary } from '../../src/modules/summaries/reading.schemas.js'
 import { createApiKey } from '../helpers/api-keys.js'
 import { coding } from '../helpers/codings.js'
 import { approvePoints } from '../helpers/learning-points.js'
@@ -119,7 +119,7 @@ describe('learning points in a regional summary', () => {
       })
     const json = await pull('application/json')
     const csv = await pull('text/csv')
-    const summary = ZSummary.parse(json.json())
+    const summary = ZServedSummary.parse(json.json())
     expect(summary.reports).toEqual({ onTime: 10, late: '[c]' })
     expect(summary.learningPoints).toEqual([ON_TIME_POINT])
     // The late row has 2 reports: their approved points are not published, nor any word of them.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { roundToBase } from '../../src/lib/disclosure/index.js'
-import { CSV_HEADER, ZSummary } from '../../src/modules/summaries/summaries.schemas.js'
+import { SERVED_CSV_HEADER } from '../../src/modules/summaries/served.js'
+import { ZServedSummary } from '../../src/modules/summaries/reading.schemas.js'
 import { createApiKey } from '../helpers/api-keys.js'
 import { coding } from '../helpers/codings.js'
 import { approvePoints } from '../helpers/learning-points.js'
@@ -109,7 +110,7 @@ describe('quarterly learning summaries', () => {
   it('publishes only the documented shape: disclosure-controlled counts, no ids, dates or narrative', async () => {
     const res = await pull('quarter=2026-Q3&region=north-east')
     const body = res.json()
-    expect(ZSummary.parse(body)).toEqual(body)
+    expect(ZServedSummary.parse(body)).toEqual(body)
     expect(body).toMatchObject({ quarter: '2026-Q3', region: 'north-east', status: 'published', taxonomyVersion: 1 })
     // True counts: 23 on time, 2 late → published 25 and <10 (tabled apart, never added together).
     expect(body.reports).toEqual({ onTime: roundToBase(23, 5), late: '[c]' })
@@ -170,11 +171,12 @@ describe('quarterly learning summaries', () => {
     expect(csv.statusCode).toBe(200)
     expect(csv.headers['content-type']).toContain('text/csv')
     const lines = csv.body.trimEnd().split('\r\n')
-    expect(lines[0]).toBe(CSV_HEADER)
-    expect(lines).toContain('2026-Q3,north-east,group,on_time,TC.HO,15')
-    expect(lines).toContain('2026-Q3,north-east,event_class,late,total,[c]')
-    for (const line of lines.slice(1)) expect(line.split(',')).toHaveLength(6)
-    const lateLines = lines.filter((line) => line.split(',')[3] === 'late')
+    expect(lines[0]).toBe(SERVED_CSV_HEADER)
+    expect(lines).toContainEqual(expect.stringMatching(/^2026-Q3,north-east,group,on_time,TC\.HO,[^,]+,15$/))
+    expect(lines).toContain('2026-Q3,north-east,event_class,late,total,Total,[c]')
+    const counts = lines.filter((line) => line.split(',')[2] !== 'actions')
+    for (const line of counts.slice(1)) expect(line.replace(/"[^"]*"/g, 'label').split(',')).toHaveLength(7)
+    const lateLines = counts.filter((line) => line.split(',')[3] === 'late')
     expect(lateLines.length).toBeGreaterThan(5)
     expect(lateLines.filter((line) => !line.endsWith(',[c]'))).toEqual([])
     const again = await pull('quarter=2026-Q3&region=north-east', northEastKey, 'text/csv')

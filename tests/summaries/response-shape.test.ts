@@ -32,23 +32,27 @@ describe('R25: the regional API answers only its fixed shape', () => {
     const doc = t.app.swagger() as unknown as {
       paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: Schema }> }> } }>
     }
-    const schema = doc.paths['/api/v1/summaries/quarterly']?.get.responses['200']?.content['application/json']?.schema
-    expect(schema).toBeDefined()
-    const objects = objectsIn(schema as Schema)
-    expect(objects.length).toBeGreaterThan(5)
-    for (const { path, schema: object } of objects) {
-      expect(object.additionalProperties, path).toBe(false)
+    for (const route of ['/api/v1/summaries/quarterly', '/api/v1/summaries/series']) {
+      const schema = doc.paths[route]?.get.responses['200']?.content['application/json']?.schema
+      expect(schema, route).toBeDefined()
+      const objects = objectsIn(schema as Schema)
+      expect(objects.length).toBeGreaterThan(5)
+      for (const { path, schema: object } of objects) {
+        expect(object.additionalProperties, path).toBe(false)
+      }
+      const fields = objects.flatMap(({ schema: object }) => Object.keys(object.properties ?? {}))
+      expect(fields.filter((field) => /id$|date|month|day|narrative|receipt|summary/i.test(field))).toEqual([])
     }
-    const fields = objects.flatMap(({ schema: object }) => Object.keys(object.properties ?? {}))
-    expect(fields.filter((field) => /id$|date|month|day|narrative|receipt|summary/i.test(field))).toEqual([])
   })
 
   it('documents the CSV form beside the JSON one', () => {
     const doc = t.app.swagger() as unknown as {
       paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>
     }
-    const ok = doc.paths['/api/v1/summaries/quarterly']?.get.responses['200']
-    expect(Object.keys(ok?.content ?? {})).toEqual(['application/json', 'text/csv'])
-    expect(ok?.content['text/csv']).toEqual({ schema: { type: 'string', description: expect.stringContaining('text/csv') } })
+    for (const route of ['/api/v1/summaries/quarterly', '/api/v1/summaries/series']) {
+      const ok = doc.paths[route]?.get.responses['200']
+      expect(Object.keys(ok?.content ?? {}), route).toEqual(['application/json', 'text/csv'])
+      expect(ok?.content['text/csv']).toEqual({ schema: { type: 'string', description: expect.stringContaining('text/csv') } })
+    }
   })
 })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ZSummary } from '../../src/modules/summaries/summaries.schemas.js'
+import { ZServedSummary } from '../../src/modules/summaries/reading.schemas.js'
 import { createApiKey } from '../helpers/api-keys.js'
 import { coding } from '../helpers/codings.js'
 import { postReport, reportBody } from '../helpers/reports.js'
@@ -106,7 +106,7 @@ describe('scheduled publication with SUPPRESS_BELOW=20, ROUND_TO=10, PUBLISH_AFT
       headers: { authorization: `Bearer ${key}` }
     })
     expect(res.statusCode, res.body).toBe(200)
-    const body = ZSummary.parse(res.json())
+    const body = ZServedSummary.parse(res.json())
     expect(body.status).toBe('published')
     expect(body.disclosure).toMatchObject({ suppressedBelow: 20, roundedTo: 10, marker: '[c]' })
     expect(body.disclosure.note).toContain('Counts from 1 to 19 are hidden')

@@ -6,6 +6,7 @@ import { createLearningPointsRepository } from './learning-points.js'
 import { learningPointsRoutes } from './learning-points.routes.js'
 import { createLearningPointsService } from './learning-points.service.js'
 import { createPublicationRepository } from './publication.repository.js'
+import { createReadingService } from './reading.service.js'
 import { summariesRoutes } from './summaries.routes.js'
 import { createSummariesService, type SummariesService } from './summaries.service.js'
 
@@ -43,6 +44,7 @@ export const summariesModule = fp<{ config: Config } & SummariesSchedule>(
     await app.register(summariesRoutes, {
       prefix: '/api/v1/summaries',
       service,
+      reading: createReadingService(app.db.prisma, app.taxonomy),
       disclosure: { threshold: config.publication.threshold, base: config.publication.base }
     })
     // Leads approve learning points for publication here (issue 18.1).

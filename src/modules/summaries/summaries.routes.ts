@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import Negotiator from 'negotiator'
 import { AppError } from '../../lib/errors.js'
 import type { RequestApiKey } from '../../plugins/api-keys.js'
-import { type Disclosure, summaryListSchema, summarySchema, type TSummary } from './summaries.schemas.js'
+import { quarterlySchema, seriesSchema } from './reading.schemas.js'
+import type { ReadingService } from './reading.service.js'
+import { type Disclosure, summaryListSchema } from './summaries.schemas.js'
 import type { SummariesService } from './summaries.service.js'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -24,26 +26,38 @@ const formatFor = (accept: string | undefined): 'json' | 'csv' => {
 }
 
 /** Regional groups' API: published quarterly summaries, by API key only. */
-export const summariesRoutes: FastifyPluginAsyncZod<{ service: SummariesService; disclosure: Disclosure }> = async (
-  app,
-  { service, disclosure }
-) => {
+export const summariesRoutes: FastifyPluginAsyncZod<{
+  service: SummariesService
+  reading: ReadingService
+  disclosure: Disclosure
+}> = async (app, { service, reading, disclosure }) => {
   app.get('', { schema: summaryListSchema, onRequest: app.requireApiKey }, async (request, reply) => {
     const key = request.apiKey as RequestApiKey
     const quarters = await service.list(key.regions, request.query.region)
     reply.header('Cache-Control', 'no-store').header('Vary', 'Authorization')
     return { region: request.query.region, quarters }
   })
-  app.get('/quarterly', { schema: summarySchema(disclosure), onRequest: app.requireApiKey }, async (request, reply) => {
+  app.get('/quarterly', { schema: quarterlySchema(disclosure), onRequest: app.requireApiKey }, async (request, reply) => {
     const format = formatFor(request.headers.accept)
     const key = request.apiKey as RequestApiKey
-    const body = await service.read(key.regions, request.query, format)
-    // The stored bytes themselves: every pull of a published quarter is byte-identical (R30). They were checked
-    // against the response schema when published; Fastify sends a string as it is, without serialising again.
+    const body = await reading.one(key.regions, request.query, format)
+    // Worked out from the stored snapshot and its (immutable) taxonomy version only, so every pull of a published
+    // quarter is byte-identical (R30). Checked against the response schema when published; Fastify sends a string
+    // as it is, without serialising again.
     reply
       .header('Cache-Control', 'no-store')
       .header('Vary', 'Accept, Authorization')
       .type(format === 'csv' ? CSV_TYPE : JSON_TYPE)
-    return reply.send(body as unknown as TSummary)
+    return reply.send(body as never)
+  })
+  app.get('/series', { schema: seriesSchema(disclosure), onRequest: app.requireApiKey }, async (request, reply) => {
+    const format = formatFor(request.headers.accept)
+    const key = request.apiKey as RequestApiKey
+    const body = await reading.series(key.regions, request.query, format)
+    reply
+      .header('Cache-Control', 'no-store')
+      .header('Vary', 'Accept, Authorization')
+      .type(format === 'csv' ? CSV_TYPE : JSON_TYPE)
+    return reply.send(body as never)
   })
 }

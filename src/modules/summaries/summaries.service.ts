@@ -5,8 +5,7 @@ import { DETECTIONS, EVENT_CLASSES, SETTINGS } from '../reports/reports.schemas.
 import type { TaxonomyService } from '../taxonomy/taxonomy.service.js'
 import { type PublicationRepository, scopeOf } from './publication.repository.js'
 import { isApproved } from './learning-points.js'
-import { buildSummary, csvCut } from './summary.builder.js'
-import type { TSummaryQuery } from './summaries.schemas.js'
+import { buildSummary } from './summary.builder.js'
 
 export type SummariesServiceDeps = {
   repository: PublicationRepository
@@ -130,19 +129,6 @@ export const createSummariesService = (deps: SummariesServiceDeps) => {
     list: async (keyRegions: readonly string[], region: string) => {
       if (!keyRegions.includes(region)) throw new AppError('FORBIDDEN', 'This key does not cover that region.')
       return repository.quarters(region)
-    },
-
-    /** A published summary for an API key's region: the stored bytes, JSON or CSV. */
-    read: async (keyRegions: readonly string[], query: TSummaryQuery, format: 'json' | 'csv') => {
-      if (!keyRegions.includes(query.region)) {
-        throw new AppError('FORBIDDEN', 'This key does not cover that region.')
-      }
-      const found = await repository.find(query.quarter, query.region)
-      if (!found) {
-        throw new AppError('NOT_FOUND', `${query.quarter} is not published for ${query.region}.`)
-      }
-      if (format === 'json') return found.json
-      return query.cut ? csvCut(found.csv, query.cut) : found.csv
     }
   }
 }

@@ -86,7 +86,7 @@ const TrendsChart = ({ trends }: { trends: Trends }) => {
       <div class='chart'>
         <canvas ref={canvas} role='img' aria-label='Line chart of theme shares by period; the table beside it has the same figures' />
       </div>
-      <div class='table-wrap'>
+      <div class='table-wrap' tabIndex={0} role='region' aria-label='Themes by period, table'>
         <table id='trends-table'>
           <caption>Themes by period: reports (share of coded reports)</caption>
           <thead><tr>{rows[0]?.map((cell) => <th scope='col' key={cell}>{cell}</th>)}</tr></thead>
@@ -139,7 +139,7 @@ const StackedDomains = ({ trends }: { trends: Trends }) => {
       <div class='chart'>
         <canvas ref={canvas} role='img' aria-label='Stacked bar chart of domain shares by period; the table beside it has the same figures' />
       </div>
-      <div class='table-wrap'>
+      <div class='table-wrap' tabIndex={0} role='region' aria-label='Domains by period, table'>
         <table id='domains-table'>
           <caption>Domains by period: mentions (share of all domain mentions)</caption>
           <thead><tr>{rows[0]?.map((cell) => <th scope='col' key={cell}>{cell}</th>)}</tr></thead>
@@ -181,7 +181,7 @@ const HeatMap = ({ pairs }: { pairs: Cooccurrence }) => {
     return <p>No two codes appear on the same report yet.</p>
   }
   return (
-    <div class='table-wrap'>
+    <div class='table-wrap' tabIndex={0} role='region' aria-label='Heat map of lift'>
       <table id='heatmap' class='heatmap'>
         <caption>
           Heat map of lift between codes (darker: together more often than by chance; lift, then reports with both)
@@ -334,8 +334,10 @@ export const Dashboard = () => {
   )
 }
 
+// Every table box is a focusable region: a wide table scrolls sideways inside it, and a keyboard user must be able
+// to scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable).
 const Table = ({ id, caption, rows }: { id: string; caption: string; rows: (string | number)[][] }) => (
-  <div class='table-wrap'>
+  <div class='table-wrap' tabIndex={0} role='region' aria-label={caption}>
     <table id={id}>
       <caption>{caption}</caption>
       <thead><tr>{rows[0]?.map((c) => <th scope='col' key={c}>{c}</th>)}</tr></thead>

@@ -107,7 +107,11 @@ describe.skipIf(!hasChromium())('console journeys by keyboard at 390 px', () => 
     reportId = (await t.app.db.prisma.report.findFirstOrThrow({ select: { id: true } })).id
     // The same event told by someone else: same month, region and setting, another kind so the queue tells them apart.
     expect((await postReport(t.app, reportBody({ narrative: DUPLICATE, eventClass: 'incident' }))).statusCode).toBe(201)
-    duplicateId = (await t.app.db.prisma.report.findFirstOrThrow({ where: { id: { not: reportId } }, select: { id: true } })).id
+    const other = await t.app.db.prisma.report.findFirstOrThrow({
+      where: { id: { not: reportId } },
+      select: { id: true }
+    })
+    duplicateId = other.id
     await t.app.listen({ host: '127.0.0.1', port: 0 })
     origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`
     browser = await launchChromium()

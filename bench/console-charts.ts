@@ -27,7 +27,7 @@ const MEAN_CODES =
 const weights = LEAVES_BY_RANK.map((_, rank) => 1 / (rank + 1) ** ZIPF_EXPONENT)
 const totalWeight = weights.reduce((a, b) => a + b, 0)
 /** Chance that a report carries a leaf: its share of the codes given, times the codes per report. */
-const leafChance = new Map(
+const leafChance = new Map<string, number>(
   LEAVES_BY_RANK.map((code, i) => [code, Math.min(1, (MEAN_CODES * (weights[i] as number)) / totalWeight)])
 )
 const parentOf = (code: string, level: number) => code.split('.').slice(0, level).join('.')
@@ -161,7 +161,8 @@ const measure = async (page: Page, address: string) => {
     const firstAnswer = Math.min(...names.map((n) => at(`candid:answer:${n}`)))
     const lastDrawn = Math.max(...names.map((n) => at(`candid:drawn:${n}`)))
     // The frame after the last chart: the tables and canvases are on screen.
-    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+    const frame = (globalThis as unknown as { requestAnimationFrame: (next: () => void) => void }).requestAnimationFrame
+    await new Promise((resolve) => frame(() => setTimeout(resolve, 0)))
     return {
       perChart: Object.fromEntries(names.map((n) => [n, at(`candid:drawn:${n}`) - at(`candid:answer:${n}`)])),
       drawn: lastDrawn - firstAnswer,
@@ -197,7 +198,7 @@ try {
       await page.route(`${origin}/api/v1/**`, answer)
       const address = `${origin}/console?view=dashboard&${query}&from=${year.months[0]}&to=${year.months.at(-1)}`
       await measure(page, address) // warm-up: the bundle compiled and cached
-      const results = []
+      const results: Awaited<ReturnType<typeof measure>>[] = []
       for (let run = 0; run < RUNS; run += 1) {
         results.push(await measure(page, address))
       }

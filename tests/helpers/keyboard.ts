@@ -8,7 +8,7 @@ import type { Locator, Page } from 'playwright-core'
 export const tabTo = async (page: Page, target: Locator, max = 300) => {
   await target.waitFor()
   for (let presses = 0; presses <= max; presses += 1) {
-    if (await target.evaluate((element) => element === document.activeElement)) {
+    if (await target.evaluate((element) => element === element.ownerDocument.activeElement)) {
       return
     }
     await page.keyboard.press('Tab')

@@ -298,7 +298,7 @@ export const Dashboard = () => {
           <>
             <p>{rising.period} ({rising.reports} coded reports) compared with {rising.baselineFrom} to{' '}
               {rising.baselineTo} ({rising.baselineReports});
-              {' '}{rising.tested} themes tested, {rising.test}.
+              {' '}{rising.tested} themes tested, {rising.test.replace(/\.+$/, '')}.
             </p>
             {rising.rising.length === 0 ? <p>No theme is rising significantly.</p> : <Table id='rising-table' caption='Rising themes' rows={risingRows} />}
             <button type='button' class='secondary' onClick={() => downloadCsv('rising-themes.csv', risingRows)}>Download rising themes (CSV)</button>

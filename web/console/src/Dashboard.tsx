@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from './api.js'
 import { downloadCsv, drawLines, drawStacked, heatColours, type Series } from './charts.js'
 import { ErrorSummary } from './ui.js'
@@ -230,6 +230,11 @@ export const Dashboard = () => {
   const [pairs, setPairs] = useState<Cooccurrence | null>(null)
   const [agreement, setAgreement] = useState<Agreement | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // The four answers arrive one by one, each re-rendering the page: a chart (and its table) is rebuilt only when
+  // its own answer changes, since Preact skips a subtree whose element is the same object as last time.
+  const trendsView = useMemo(() => trends && <TrendsChart trends={trends} />, [trends])
+  const domainsView = useMemo(() => domains && <StackedDomains trends={domains} />, [domains])
+  const heatView = useMemo(() => pairs && <HeatMap pairs={pairs} />, [pairs])
 
   useEffect(() => {
     writeUrl(filters)
@@ -286,11 +291,11 @@ export const Dashboard = () => {
       </form>
       <section aria-labelledby='trends-heading'>
         <h2 id='trends-heading'>Theme shares by {filters.interval}</h2>
-        {trends && <TrendsChart trends={trends} />}
+        {trendsView}
       </section>
       <section aria-labelledby='domains-heading'>
         <h2 id='domains-heading'>Shares by domain, stacked</h2>
-        {domains && <StackedDomains trends={domains} />}
+        {domainsView}
       </section>
       <section aria-labelledby='rising-heading'>
         <h2 id='rising-heading'>Rising themes</h2>
@@ -311,7 +316,7 @@ export const Dashboard = () => {
           <>
             <p>{pairs.reports} coded reports; the {HEAT_CODES} codes of the strongest pairs at most.</p>
             <div class='chart-and-table'>
-              <HeatMap pairs={pairs} />
+              {heatView}
               <Table id='pairs-table' caption='Pairs of codes on the same reports, with lift' rows={pairRows} />
             </div>
             <button type='button' class='secondary' onClick={() => downloadCsv('co-occurrence.csv', pairRows)}>Download co-occurrence (CSV)</button>

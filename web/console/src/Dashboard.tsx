@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from './api.js'
-import { downloadCsv, drawLines, drawStacked, heatColours, type Series } from './charts.js'
+import { downloadCsv, drawLines, drawStacked, heatColours, LEGEND_LIMIT, type Series } from './charts.js'
 import { ErrorSummary } from './ui.js'
 
 type Trends = {
@@ -83,6 +83,9 @@ const TrendsChart = ({ trends }: { trends: Trends }) => {
     [p.period, p.reports, ...series.map((s) => (s.values[i] === null ? '' : `${s.counts[i]} (${pct(s.values[i] ?? null)})`))])]
   return (
     <div class='chart-and-table'>
+      {series.length > LEGEND_LIMIT && (
+        <p class='hint'>{series.length} themes: hover over a line for its name and counts; the table names them all.</p>
+      )}
       <div class='chart'>
         <canvas ref={canvas} role='img' aria-label='Line chart of theme shares by period; the table beside it has the same figures' />
       </div>

@@ -22,6 +22,9 @@ const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9
 
 export type Series = { label: string; values: (number | null)[]; counts: number[] }
 
+/** Above this many lines a legend is a wall of swatches nobody can match to lines: the table beside names them. */
+export const LEGEND_LIMIT = 12
+
 export const drawLines = (canvas: HTMLCanvasElement, periods: string[], series: Series[]) =>
   new Chart(canvas, {
     type: 'line',
@@ -42,6 +45,7 @@ export const drawLines = (canvas: HTMLCanvasElement, periods: string[], series: 
       interaction: { mode: 'nearest', intersect: false },
       scales: { y: { beginAtZero: true, title: { display: true, text: 'Share of coded reports (%)' } } },
       plugins: {
+        legend: { display: series.length <= LEGEND_LIMIT },
         tooltip: {
           callbacks: {
             // Counts on hover, beside the share.

@@ -16,7 +16,7 @@ import { createUser, signIn } from '../tests/helpers/users.js'
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'candid-screens-'))
 let recoveryKey = ''
-const app = await buildApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), {
+const app = await buildApp(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_INTAKE_PER_10MIN: '1000' }), {
   onRecoveryKey: (key) => {
     recoveryKey = key
   }
@@ -72,6 +72,26 @@ try {
   const reports = await app.db.prisma.report.findMany({ select: { id: true } })
   for (const { id } of reports.slice(1, 3)) {
     await app.inject({ method: 'POST', url: `/api/v1/reports/${id}/codings`, headers: coderSession.headers, payload: coding() })
+  }
+  // A few months of coded, closed reports for the lead's charts (a lead's figures leave out open reports they might
+  // still code blind), with codes that vary from month to month.
+  const themes = [
+    ['TC.HO.02', 'PA.SL.01'], ['TC.HO.01', 'TC.HO.02'], ['PA.SL.01', 'TE.IT.01'], ['OR.RE.01', 'TC.HO.02'],
+    ['PA.SL.03', 'TC.IS.01'], ['TE.IT.01', 'TE.IT.02', 'PA.SL.01'], ['SU.PL.01', 'OR.RE.01'], ['TC.HO.02', 'PC.CG.03']
+  ]
+  for (let i = 0; i < 24; i += 1) {
+    const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - (i % 6), 1))
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/reports',
+      payload: { ...reportBody({ occurredMonth: month.toISOString().slice(0, 7) }), narrative: `${narratives[i % 3] as string} (${i})` }
+    })
+  }
+  const older = await app.db.prisma.report.findMany({ select: { id: true }, where: { codings: { none: {} } } })
+  for (const [i, { id }] of older.slice(4).entries()) {
+    const codes = (themes[i % themes.length] as string[]).map((code) => ({ code, role: 'contributing' }))
+    await app.inject({ method: 'POST', url: `/api/v1/reports/${id}/codings`, headers: coderSession.headers, payload: coding({ codes }) })
+    await app.inject({ method: 'PATCH', url: `/api/v1/reports/${id}`, headers: coderSession.headers, payload: { status: 'closed' } })
   }
   const reviewer = await createUser(app, { email: 'reviewer@example.org', recoveryKey })
   const lead = await createUser(app, { email: 'lead@example.org', role: 'lead', recoveryKey })

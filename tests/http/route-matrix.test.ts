@@ -81,6 +81,7 @@ const MATRIX = {
   'GET /api/v1/reports': [401, 200, 200, 403, 403],
   'GET /api/v1/reports/{id}': [401, 200, 200, 403, 403],
   'PATCH /api/v1/reports/{id}': [401, 200, 200, 403, 403],
+  'GET /api/v1/reports/{id}/duplicates': [401, 200, 200, 403, 403],
   'POST /api/v1/reports/{id}/merge': [401, 200, 200, 403, 403],
   'POST /api/v1/reports/{id}/codings': [401, 201, 201, 403, 403],
   'POST /api/v1/reports/{id}/questions': [401, 201, 201, 403, 403],
@@ -239,6 +240,7 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
     url: `/api/v1/reports/${(await f.freshReport()).id}`,
     payload: { status: 'in_review' }
   }),
+  'GET /api/v1/reports/{id}/duplicates': (f) => ({ url: `/api/v1/reports/${f.report.id}/duplicates` }),
   // Two fresh reports per call: a merged report cannot be merged again.
   'POST /api/v1/reports/{id}/merge': async (f) => ({
     url: `/api/v1/reports/${(await f.freshReport()).id}/merge`,

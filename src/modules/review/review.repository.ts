@@ -101,6 +101,35 @@ export const createReviewRepository = (prisma: PrismaClient) => ({
   markAnswersRead: (id: string, client: Pick<PrismaClient, 'report'> = prisma) =>
     client.report.updateMany({ where: { id, answersUnread: true }, data: { answersUnread: false } }),
 
+  /**
+   * Possible duplicates of a report: other reports of the same month, region and setting that can still be merged
+   * (not merged or withdrawn), each with its codings' coders and leaf codes — never a narrative. Bounded: a month of
+   * one region and setting holds a handful of reports, and the list shows at most `limit`.
+   */
+  findDuplicateCandidates: async (id: string, limit: number) => {
+    const codings = { select: { coderId: true, codes: { select: { code: true } } } } as const
+    const report = await prisma.report.findUnique({
+      where: { id },
+      select: { id: true, status: true, occurredMonth: true, region: true, setting: true, codings }
+    })
+    if (!report) {
+      return null
+    }
+    const candidates = await prisma.report.findMany({
+      where: {
+        id: { not: id },
+        occurredMonth: report.occurredMonth,
+        region: report.region,
+        setting: report.setting,
+        status: { notIn: ['merged', 'withdrawn'] }
+      },
+      select: { ...SUMMARY, codings },
+      orderBy: [{ receivedOn: 'asc' }, { id: 'asc' }],
+      take: limit
+    })
+    return { report, candidates }
+  },
+
   findSummary: (id: string) => prisma.report.findUnique({ where: { id }, select: SUMMARY }),
 
   transaction: <T>(work: (tx: Prisma.TransactionClient) => Promise<T>) => prisma.$transaction(work)

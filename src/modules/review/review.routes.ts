@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { RequestSession } from '../../plugins/sessions.js'
-import { mergeSchema, queueSchema, readSchema, statusSchema } from './review.schemas.js'
+import { duplicatesSchema, mergeSchema, queueSchema, readSchema, statusSchema } from './review.schemas.js'
 import type { ReviewService } from './review.service.js'
 
 /** Narratives are for reviewers and leads; admins manage accounts and do not read reports. */
@@ -21,6 +21,10 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ service: ReviewService }> = a
 
   app.patch('/:id', { schema: statusSchema, onRequest: reviewers }, async (request) =>
     service.moveStatus(sessionOf(request), request.params.id, request.body.status)
+  )
+
+  app.get('/:id/duplicates', { schema: duplicatesSchema, onRequest: reviewers }, async (request) =>
+    service.duplicates(sessionOf(request), request.params.id)
   )
 
   app.post('/:id/merge', { schema: mergeSchema, onRequest: reviewers }, async (request) =>

@@ -59,6 +59,20 @@ export const ZReportDetail = ZReportSummary.extend({
   messages: z.array(ZMessage).describe('the follow-up conversation with the reporter, oldest first')
 }).strict()
 
+export const ZDuplicate = ZReportSummary.extend({
+  similarity: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .describe('Jaccard index of the two reports\' leaf codes you may see (blind coding holds); null when either has none'),
+  sharedCodes: z.array(z.string()).describe('the leaf codes both reports carry, of those you may see')
+}).strict()
+
+export const ZDuplicatesResponse = z
+  .object({ items: z.array(ZDuplicate).describe('most similar first, then oldest first; at most 20; no narrative') })
+  .strict()
+
 export const ZMergeBody = z
   .object({ into: ZId.describe('the primary report: this one is counted under it from now on') })
   .strict()
@@ -87,6 +101,13 @@ export const statusSchema = {
   params: ZReportParams,
   body: ZStatusBody,
   response: { 200: ZReportSummary, ...errors, 404: ZErrorResponse, 409: ZErrorResponse }
+}
+
+export const duplicatesSchema = {
+  tags: ['review'],
+  summary: 'Possible duplicates: open reports of the same month, region and setting, with how alike their codes are.',
+  params: ZReportParams,
+  response: { 200: ZDuplicatesResponse, ...errors, 404: ZErrorResponse }
 }
 
 export const mergeSchema = {

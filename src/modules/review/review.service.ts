@@ -1,5 +1,6 @@
 import type { ReportStatus } from '../../generated/prisma/client.js'
 import { openNarrative } from '../../lib/crypto/sealing.js'
+import { codeSimilarity, sharedCodes } from '../../lib/code-similarity.js'
 import { toDateOnly, toMonthString } from '../../lib/dates.js'
 import { AppError } from '../../lib/errors.js'
 import type { KeyRing } from '../../plugins/crypto.js'
@@ -40,6 +41,22 @@ const summarise = (row: ReportRow): TReportSummary => ({
 const MOVES: Record<'in_review' | 'closed', ReportStatus[]> = {
   in_review: ['new', 'closed'],
   closed: ['in_review', 'coded']
+}
+
+/** At most this many possible duplicates are listed. */
+const DUPLICATES_LIMIT = 20
+
+type CodedRow = { status: ReportStatus; codings: { coderId: string; codes: { code: string }[] }[] }
+
+/**
+ * The leaf codes of a report that `userId` may see, by the rule the codings follow (codings.visibleTo): all of
+ * them once the user has coded the report or it is settled, none before — a duplicate list must not tell a blind
+ * coder what others coded.
+ */
+const visibleCodes = (row: CodedRow, userId: string) => {
+  const settled = row.status === 'closed' || row.status === 'merged' || row.status === 'withdrawn'
+  const hasOwn = row.codings.some((coding) => coding.coderId === userId)
+  return settled || hasOwn ? row.codings.flatMap((coding) => coding.codes.map((c) => c.code)) : []
 }
 
 const notFound = () => new AppError('NOT_FOUND', 'There is no such report.')
@@ -116,6 +133,22 @@ export const createReviewService = ({
       throw new AppError('CONFLICT', `A report that is ${from} cannot be moved to ${to.replace('_', ' ')}.`)
     }
     return summarise(report)
+  },
+
+  /** Possible duplicates of a report, most similar first (no narrative, no audit: nothing is unsealed). */
+  duplicates: async (session: RequestSession, id: string) => {
+    const found = await repository.findDuplicateCandidates(id, DUPLICATES_LIMIT * 5)
+    if (!found) {
+      throw notFound()
+    }
+    const mine = visibleCodes(found.report, session.userId)
+    const items = found.candidates.map(({ codings, ...row }) => {
+      const theirs = visibleCodes({ status: row.status, codings }, session.userId)
+      return { ...summarise(row), similarity: codeSimilarity(mine, theirs), sharedCodes: sharedCodes(mine, theirs) }
+    })
+    // Most similar first; reports with nothing to compare after every scored one; oldest first within (stable sort).
+    items.sort((a, b) => (b.similarity ?? -1) - (a.similarity ?? -1))
+    return { items: items.slice(0, DUPLICATES_LIMIT) }
   },
 
   /** Merges a duplicate into its primary: from then on it is counted only there (DESIGN "counts never double"). */

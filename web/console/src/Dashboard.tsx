@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from './api.js'
-import { downloadCsv, drawLines, type Series } from './charts.js'
+import { downloadCsv, drawLines, drawStacked, heatColours, LEGEND_LIMIT, type Series } from './charts.js'
 import { ErrorSummary } from './ui.js'
 
 type Trends = {
@@ -27,7 +27,8 @@ type Rising = {
     qValue: number
   }[]
 }
-type Cooccurrence = { reports: number; pairs: { a: string; b: string; count: number; lift: number }[] }
+type Pair = { a: string; b: string; count: number; countA: number; countB: number; lift: number }
+type Cooccurrence = { reports: number; pairs: Pair[] }
 type Agreement = {
   doubleCodedReports: number
   codedReports: number
@@ -75,16 +76,20 @@ const TrendsChart = ({ trends }: { trends: Trends }) => {
       return
     }
     const chart = drawLines(canvas.current, periods, series)
+    drawn('trends')
     return () => chart.destroy()
   }, [trends])
   const rows = [['Period', 'Coded reports', ...keys.map(name)], ...trends.periods.map((p, i) =>
     [p.period, p.reports, ...series.map((s) => (s.values[i] === null ? '' : `${s.counts[i]} (${pct(s.values[i] ?? null)})`))])]
   return (
     <div class='chart-and-table'>
+      {series.length > LEGEND_LIMIT && (
+        <p class='hint'>{series.length} themes: hover over a line for its name and counts; the table names them all.</p>
+      )}
       <div class='chart'>
         <canvas ref={canvas} role='img' aria-label='Line chart of theme shares by period; the table beside it has the same figures' />
       </div>
-      <div class='table-wrap'>
+      <div class='table-wrap' tabIndex={0} role='region' aria-label='Themes by period, table'>
         <table id='trends-table'>
           <caption>Themes by period: reports (share of coded reports)</caption>
           <thead><tr>{rows[0]?.map((cell) => <th scope='col' key={cell}>{cell}</th>)}</tr></thead>
@@ -101,35 +106,160 @@ const TrendsChart = ({ trends }: { trends: Trends }) => {
   )
 }
 
-const heat = (lift: number) => {
-  // Lift 1 is white; up to lift 4 and above, deep blue. Set through the CSSOM, which the CSP allows.
-  const strength = Math.min(1, Math.max(0, (lift - 1) / 3))
-  return `rgb(${Math.round(255 - 200 * strength)}, ${Math.round(255 - 140 * strength)}, 255)`
+/**
+ * Performance marks (User Timing) for bench/console-charts.ts: when an answer arrived and when its chart and table
+ * were drawn. They hold no data, only names, and cost nothing measurable.
+ */
+const answered = (name: string) => performance.mark(`candid:answer:${name}`)
+const drawn = (name: string) => performance.mark(`candid:drawn:${name}`)
+
+/**
+ * Stacked shares by domain: each period's domain mentions as parts of 100 % (a report coded in two domains counts
+ * once in each), from the trends answer at level 1.
+ */
+const StackedDomains = ({ trends }: { trends: Trends }) => {
+  const canvas = useRef<HTMLCanvasElement>(null)
+  const periods = trends.periods.map((p) => p.period)
+  const keys = [...new Set(trends.periods.flatMap((p) => p.groups.map((g) => g.key)))].sort()
+  const name = (key: string) => (trends.labels[key] ? `${key} ${trends.labels[key]}` : key)
+  const totals = trends.periods.map((p) => p.groups.reduce((sum, g) => sum + g.count, 0))
+  const series: Series[] = keys.map((key) => {
+    const counts = trends.periods.map((p) => p.groups.find((g) => g.key === key)?.count ?? 0)
+    return { label: name(key), counts, values: counts.map((c, i) => (totals[i] ? c / (totals[i] as number) : null)) }
+  })
+  useEffect(() => {
+    if (!canvas.current) {
+      return
+    }
+    const chart = drawStacked(canvas.current, periods, series, 'Share of domain mentions (%)')
+    drawn('domains')
+    return () => chart.destroy()
+  }, [trends])
+  const rows = [['Period', 'Domain mentions', ...keys.map(name)], ...trends.periods.map((p, i) =>
+    [p.period, totals[i] ?? 0, ...series.map((s) => (s.values[i] === null ? '' : `${s.counts[i]} (${pct(s.values[i] ?? null)})`))])]
+  return (
+    <div class='chart-and-table'>
+      <div class='chart'>
+        <canvas ref={canvas} role='img' aria-label='Stacked bar chart of domain shares by period; the table beside it has the same figures' />
+      </div>
+      <div class='table-wrap' tabIndex={0} role='region' aria-label='Domains by period, table'>
+        <table id='domains-table'>
+          <caption>Domains by period: mentions (share of all domain mentions)</caption>
+          <thead><tr>{rows[0]?.map((cell) => <th scope='col' key={cell}>{cell}</th>)}</tr></thead>
+          <tbody>{rows.slice(1).map((row) => (
+            <tr key={row[0]}>{row.map((cell, i) => (i === 0 ? <th scope='row' key={i}>{cell}</th> : <td key={i}>{cell}</td>))}</tr>
+          ))}
+          </tbody>
+        </table>
+      </div>
+      <button type='button' class='secondary' onClick={() => downloadCsv('domains-by-period.csv', rows)}>
+        Download the domains table (CSV)
+      </button>
+    </div>
+  )
+}
+
+/** At most this many codes on each side of the heat map (those of the strongest pairs): more would not be read. */
+const HEAT_CODES = 12
+
+/**
+ * Co-occurrence as a heat map: codes against codes, each cell coloured by lift with its lift and count written in
+ * it (and on hover); the pairs table beside it has the same figures, and the CSV.
+ */
+const HeatMap = ({ pairs }: { pairs: Cooccurrence }) => {
+  const codes: string[] = []
+  for (const pair of pairs.pairs) {
+    for (const code of [pair.a, pair.b]) {
+      if (!codes.includes(code) && codes.length < HEAT_CODES) {
+        codes.push(code)
+      }
+    }
+  }
+  codes.sort()
+  const cell = new Map(pairs.pairs.flatMap((p) => [[`${p.a}|${p.b}`, p], [`${p.b}|${p.a}`, p]] as const))
+  useEffect(() => {
+    drawn('heatmap')
+  }, [pairs])
+  if (codes.length === 0) {
+    return <p>No two codes appear on the same report yet.</p>
+  }
+  return (
+    <div class='table-wrap' tabIndex={0} role='region' aria-label='Heat map of lift'>
+      <table id='heatmap' class='heatmap'>
+        <caption>
+          Heat map of lift between codes (darker: together more often than by chance; lift, then reports with both)
+        </caption>
+        <thead><tr><td />{codes.map((code) => <th scope='col' key={code}>{code}</th>)}</tr></thead>
+        <tbody>
+          {codes.map((row) => (
+            <tr key={row}>
+              <th scope='row'>{row}</th>
+              {codes.map((col) => {
+                const pair = row === col ? undefined : cell.get(`${row}|${col}`)
+                if (!pair) {
+                  return <td key={col} class='cell'>–</td>
+                }
+                const colours = heatColours(pair.lift)
+                const hover = `${row} with ${col}: ${pair.count} report${pair.count === 1 ? '' : 's'}, lift ${pair.lift.toFixed(2)}`
+                return (
+                  <td
+                    key={col} class='cell' title={hover}
+                    // Colours through the CSSOM, which the strict CSP allows (an inline style attribute it would not).
+                    ref={(td) => {
+                      if (td) {
+                        td.style.backgroundColor = colours.background
+                        td.style.color = colours.text
+                      }
+                    }}
+                  >
+                    {pair.lift.toFixed(1)}<br /><span class='visually-hidden'>lift, </span>{pair.count}
+                    <span class='visually-hidden'> report{pair.count === 1 ? '' : 's'}</span>
+                  </td>
+                )
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
 }
 
 export const Dashboard = () => {
   const [filters, setFilters] = useState<DashboardFilters>(() => filtersFromUrl(location.search))
   const [trends, setTrends] = useState<Trends | null>(null)
+  const [domains, setDomains] = useState<Trends | null>(null)
   const [rising, setRising] = useState<Rising | null>(null)
   const [pairs, setPairs] = useState<Cooccurrence | null>(null)
   const [agreement, setAgreement] = useState<Agreement | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // The four answers arrive one by one, each re-rendering the page: a chart (and its table) is rebuilt only when
+  // its own answer changes, since Preact skips a subtree whose element is the same object as last time.
+  const trendsView = useMemo(() => trends && <TrendsChart trends={trends} />, [trends])
+  const domainsView = useMemo(() => domains && <StackedDomains trends={domains} />, [domains])
+  const heatView = useMemo(() => pairs && <HeatMap pairs={pairs} />, [pairs])
 
   useEffect(() => {
     writeUrl(filters)
     const range = { from: filters.from, to: filters.to }
     const fail = (caught: unknown) => setError(caught instanceof ApiError ? caught.message : 'The figures could not be loaded.')
-    api.get<Trends>('/analysis/trends', { ...range, interval: filters.interval, level: filters.level, role: filters.role, region: filters.region })
-      .then(setTrends, fail)
+    const trendsQuery = { ...range, interval: filters.interval, role: filters.role, region: filters.region }
+    api.get<Trends>('/analysis/trends', { ...trendsQuery, level: filters.level })
+      .then((answer) => { answered('trends'); setTrends(answer) }, fail)
+    // The stacked domains chart is always at level 1, whatever level the lines show.
+    api.get<Trends>('/analysis/trends', { ...trendsQuery, level: 1 })
+      .then((answer) => { answered('domains'); setDomains(answer) }, fail)
     api.get<Rising>('/analysis/rising', { interval: filters.interval, level: filters.level, role: filters.role }).then(setRising, fail)
-    api.get<Cooccurrence>('/analysis/cooccurrence', { ...range, level: filters.level, limit: 30 }).then(setPairs, fail)
+    api.get<Cooccurrence>('/analysis/cooccurrence', { ...range, level: filters.level, limit: 30 })
+      .then((answer) => { answered('heatmap'); setPairs(answer) }, fail)
     api.get<Agreement>('/analysis/agreement', {}).then(setAgreement, fail)
   }, [filters])
 
   const set = (key: keyof DashboardFilters) => (event: Event) =>
     setFilters({ ...filters, [key]: (event.currentTarget as HTMLInputElement).value })
 
-  const pairRows = [['Code A', 'Code B', 'Reports with both', 'Lift'], ...(pairs?.pairs ?? []).map((p) => [p.a, p.b, p.count, p.lift.toFixed(2)])]
+  const pairRows = [['Code A', 'Code B', 'Reports with both', 'Reports with A', 'Reports with B', 'Lift'],
+    ...(pairs?.pairs ?? []).map((p) => [p.a, p.b, p.count, p.countA, p.countB, p.lift.toFixed(2)])]
   const risingRows = [['Code', 'Theme', 'Reports', 'Share', 'Baseline share', 'p', 'Adjusted p (BH)'],
     ...(rising?.rising ?? []).map((t) => [
       t.code, t.label, t.count, pct(t.share), pct(t.baselineShare), t.pValue.toPrecision(2), t.qValue.toPrecision(2)
@@ -164,7 +294,11 @@ export const Dashboard = () => {
       </form>
       <section aria-labelledby='trends-heading'>
         <h2 id='trends-heading'>Theme shares by {filters.interval}</h2>
-        {trends && <TrendsChart trends={trends} />}
+        {trendsView}
+      </section>
+      <section aria-labelledby='domains-heading'>
+        <h2 id='domains-heading'>Shares by domain, stacked</h2>
+        {domainsView}
       </section>
       <section aria-labelledby='rising-heading'>
         <h2 id='rising-heading'>Rising themes</h2>
@@ -172,7 +306,7 @@ export const Dashboard = () => {
           <>
             <p>{rising.period} ({rising.reports} coded reports) compared with {rising.baselineFrom} to{' '}
               {rising.baselineTo} ({rising.baselineReports});
-              {' '}{rising.tested} themes tested, {rising.test}.
+              {' '}{rising.tested} themes tested, {rising.test.replace(/\.+$/, '')}.
             </p>
             {rising.rising.length === 0 ? <p>No theme is rising significantly.</p> : <Table id='rising-table' caption='Rising themes' rows={risingRows} />}
             <button type='button' class='secondary' onClick={() => downloadCsv('rising-themes.csv', risingRows)}>Download rising themes (CSV)</button>
@@ -183,21 +317,10 @@ export const Dashboard = () => {
         <h2 id='pairs-heading'>Codes that occur together</h2>
         {pairs && (
           <>
-            <div class='table-wrap'>
-              <table id='pairs-table' class='heat'>
-                <caption>
-                  Pairs of codes on the same reports; darker cells have a higher lift (above 1: together more than by
-                  chance)
-                </caption>
-                <thead><tr>{pairRows[0]?.map((c) => <th scope='col' key={c}>{c}</th>)}</tr></thead>
-                <tbody>{(pairs.pairs).map((p) => (
-                  <tr key={`${p.a}|${p.b}`}>
-                    <th scope='row'>{p.a}</th><td>{p.b}</td><td>{p.count}</td>
-                    <td ref={(cell) => { if (cell) cell.style.backgroundColor = heat(p.lift) }}>{p.lift.toFixed(2)}</td>
-                  </tr>
-                ))}
-                </tbody>
-              </table>
+            <p>{pairs.reports} coded reports; the {HEAT_CODES} codes of the strongest pairs at most.</p>
+            <div class='chart-and-table'>
+              {heatView}
+              <Table id='pairs-table' caption='Pairs of codes on the same reports, with lift' rows={pairRows} />
             </div>
             <button type='button' class='secondary' onClick={() => downloadCsv('co-occurrence.csv', pairRows)}>Download co-occurrence (CSV)</button>
           </>
@@ -219,8 +342,10 @@ export const Dashboard = () => {
   )
 }
 
+// Every table box is a focusable region: a wide table scrolls sideways inside it, and a keyboard user must be able
+// to scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable).
 const Table = ({ id, caption, rows }: { id: string; caption: string; rows: (string | number)[][] }) => (
-  <div class='table-wrap'>
+  <div class='table-wrap' tabIndex={0} role='region' aria-label={caption}>
     <table id={id}>
       <caption>{caption}</caption>
       <thead><tr>{rows[0]?.map((c) => <th scope='col' key={c}>{c}</th>)}</tr></thead>

@@ -12,7 +12,8 @@ import type { Candidate } from './types.js'
 
 const PRIORITY = { PLACE: 34, SURE_PLACE: 45, ADDRESS: 56, ORG: 51 } as const
 
-const STOP = new Set(
+/** Function words, kinds and counts that never start or make up a place's or setting's own name. */
+export const STOP = new Set(
   `a an the my your his her its our their this that these those which what whose any each every another some no
   both either same other old new local nearby previous current former first second next last good bad main central
   big small little special mainstream private independent state faith boarding residential day sunday village

@@ -1,4 +1,5 @@
 import { truecase } from './casing.js'
+import { localities } from './locality.js'
 import { findNames } from './names.js'
 import { findPlaces } from './places.js'
 import { addresses, organisations, STRUCTURED_RECOGNISERS } from './structured.js'
@@ -179,8 +180,14 @@ export const findIdentifiers = (text: string): Finding[] => {
   const first = settle(candidates)
   const more = [...addressContext(text, first, trust === 'upper'), ...ageAfterName(text, first)]
 
-  return more.length === 0 ? first : settle([...first.map((finding) => ({ ...finding, priority: 100 })), ...more])
+  const second = more.length === 0 ? first : settle([...sure(first), ...more])
+  // The rest of an address line, read beside everything found so far (a number after a place is a postcode now).
+  const beside = localities(text, second)
+  return beside.length === 0 ? second : settle([...sure(second), ...beside])
 }
+
+/** Findings already settled outrank anything proposed beside them. */
+const sure = (findings: readonly Finding[]): Candidate[] => findings.map((finding) => ({ ...finding, priority: 100 }))
 
 export const applyFindings = (text: string, findings: readonly Finding[]): string => {
   let out = ''

@@ -185,6 +185,8 @@ const ages: Recogniser = (text) => {
 const PHONE_GROUPS = /(?<![\w.-])(?:\+\d{1,3}[ .-]?)?(?:\(0?\d{1,4}\)[ .-]?)?\d{2,6}(?:[ .-]\d{2,6}){1,5}(?!\w|-\d)/g
 // "2019-2020", "2019/20": a span of years, not a number to ring.
 const YEAR_RANGE = /^(?:19|20)\d{2} ?[/-] ?(?:(?:19|20)\d{2}|\d{2})$/
+// "Apt. 675 62314": a flat number and the next number are an address, not a phone (the unit rule takes them).
+const UNIT_BEFORE = /\b(?:flat|apartment|apt|suite|unit|room|box|house|plot)\.? ?#?$/i
 const PHONE_CONTIGUOUS = /(?<![\w.-])\+?\d{7,15}(?!\w|-\d)/g
 
 const phones: Recogniser = (text) => {
@@ -193,7 +195,8 @@ const phones: Recogniser = (text) => {
     for (const candidate of matches(text, pattern, 'PHONE')) {
       const value = text.slice(candidate.start, candidate.end)
       const digits = value.replace(/\D/g, '')
-      if (digits.length >= 7 && digits.length <= 15 && !YEAR_RANGE.test(value)) {
+      const unitBefore = UNIT_BEFORE.test(text.slice(Math.max(0, candidate.start - 12), candidate.start))
+      if (digits.length >= 7 && digits.length <= 15 && !YEAR_RANGE.test(value) && !unitBefore) {
         found.push(candidate)
       }
     }
@@ -277,7 +280,7 @@ const GENERIC_ORG_WORDS = new Set(
 )
 const TEAM_SUFFIX = /(?:team|hub|mash|front door|council)$/i
 // Words that say what kind of team it is, not where: "Child Protection Team", "North Duty Team".
-const TEAM_KIND_WORDS = new Set(
+export const TEAM_KIND_WORDS = new Set(
   `child children protection assessment duty intake safeguarding care leaving youth offending family families support
   early help disability disabled fostering adoption edge adolescent adolescents exploitation referral referrals contact
   court legal review reviewing independent permanence placement placements health mental emergency out hours social

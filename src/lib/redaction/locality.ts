@@ -1,5 +1,4 @@
 import { COMMON_WORDS, KEEP_PROPER, TITLES } from './lexicon.js'
-import { STOP } from './places.js'
 import type { Candidate, Finding } from './types.js'
 
 /**
@@ -20,11 +19,6 @@ const RESIDUE_MAX_WORDS = 3
 
 const isAnchor = (finding: Finding) => finding.type === 'ADDRESS' || finding.type === 'POSTCODE'
 const lowerWord = (word: string) => word.toLowerCase().replace(/['’]s$/u, '')
-/** A word that is part of the sentence, not of an address: "and", "today", "Monday", "mum". */
-const isSentenceWord = (word: string) => {
-  const lower = lowerWord(word)
-  return STOP.has(lower) || KEEP_PROPER.has(lower) || TIME_WORDS.has(lower)
-}
 const TIME_WORDS = new Set(
   'today yesterday tomorrow tonight now then morning afternoon evening night weekend week month year later earlier again too'.split(' ')
 )
@@ -38,11 +32,18 @@ const numberedStreets = (text: string, findings: readonly Finding[]): Candidate[
       return []
     }
     const before = NUMBER_BEFORE.exec(text.slice(Math.max(0, finding.start - 8), finding.start))
-    if (!before?.[1] || YEAR.test(before[1]) || !NUMBER_FOLLOWS.test(text.slice(finding.end, finding.end + 8))) {
+    const after = NUMBER_FOLLOWS.exec(text.slice(finding.end, finding.end + 8))
+    if (!before?.[1] || YEAR.test(before[1]) || !after) {
       return []
     }
+    // Both numbers go: the house number before and the one after the street ("Dunajska 56").
     const start = finding.start - before[0].length
-    return [{ type: 'ADDRESS' as const, start, end: start + before[1].length, priority: PRIORITY }]
+    const number = after[0].replace(/^,? /, '')
+    const from = finding.end + after[0].length - number.length
+    return [
+      { type: 'ADDRESS' as const, start, end: start + before[1].length, priority: PRIORITY },
+      { type: 'ADDRESS' as const, start: from, end: from + number.length, priority: PRIORITY }
+    ]
   })
 
 // ", Marshland." / ", studenec" at the end: one or two words closing the clause after a street or postcode.
@@ -52,22 +53,32 @@ const localityAfter = (text: string, findings: readonly Finding[]): Candidate[] 
     const after = isAnchor(finding) ? LOCALITY_AFTER.exec(text.slice(finding.end, finding.end + 64)) : null
     const words = after?.[1]?.split(' ') ?? []
     const common = words.length === 1 && COMMON_WORDS.has(lowerWord(words[0] as string))
-    if (!after?.[1] || words.some(isSentenceWord) || common) {
+    if (!after?.[1] || words.some(isLineWord) || common) {
       return []
     }
     const start = finding.end + after[0].length - after[1].length
     return [{ type: 'ADDRESS' as const, start, end: start + after[1].length, priority: PRIORITY }]
   })
 
-type Line = { start: number; end: number }
+type Line = { start: number; end: number; findings: Finding[] }
 
-const linesOf = (text: string): Line[] => {
+/** The text's lines, each with the findings on it (findings come sorted by start: one sweep, no quadratic look-ups). */
+const linesOf = (text: string, findings: readonly Finding[]): Line[] => {
   const lines: Line[] = []
   let start = 0
   for (let i = 0; i <= text.length; i++) {
     if (i === text.length || text[i] === '\n') {
-      lines.push({ start, end: i })
+      lines.push({ start, end: i, findings: [] })
       start = i + 1
+    }
+  }
+  let line = 0
+  for (const finding of findings) {
+    while (line < lines.length && (lines[line] as Line).end < finding.start) {
+      line++
+    }
+    for (let next = line; next < lines.length && (lines[next] as Line).start < finding.end; next++) {
+      ;(lines[next] as Line).findings.push(finding)
     }
   }
   return lines
@@ -76,7 +87,7 @@ const linesOf = (text: string): Line[] => {
 const RESIDUE_WORD = /[\p{L}\p{N}][\p{L}\p{N}'’.-]*/gu
 
 /** The words on a line outside every finding, after a "Billing address:" label. */
-const residue = (text: string, line: Line, findings: readonly Finding[]) => {
+const residue = (text: string, line: Line) => {
   const words: { start: number; end: number; word: string }[] = []
   const label = text.slice(line.start, line.end).lastIndexOf(':')
   const from = label === -1 ? line.start : line.start + label + 1
@@ -84,7 +95,7 @@ const residue = (text: string, line: Line, findings: readonly Finding[]) => {
     const start = from + (match.index ?? 0)
     const word = match[0].replace(/\.$/, '')
     const end = start + word.length
-    if (!findings.some((finding) => finding.start < end && start < finding.end)) {
+    if (!line.findings.some((finding) => finding.start < end && start < finding.end)) {
       words.push({ start, end, word })
     }
   }
@@ -95,7 +106,9 @@ const residue = (text: string, line: Line, findings: readonly Finding[]) => {
 const FUNCTION_WORDS = new Set(
   `a an the and or but of to in on at for with by from no not yes is was are were be been has had have do did will
   would can could should may might must i he she they we you it him them us me my your his her our their this that
-  please dear thanks thank regards hi hello ok okay answer called phoned visited seen sent`.split(/\s+/)
+  please dear thanks thank regards hi hello ok okay answer called phoned visited seen sent as so if which who whom
+  where when while because though although also still already just only even last next first again ever never
+  once twice said says told asked agreed`.split(/\s+/)
 )
 const isLineWord = (word: string) => {
   const lower = lowerWord(word)
@@ -110,12 +123,9 @@ const hasDigit = (word: Word) => /\d/.test(word.word)
  * numbers) is part of it ("Aalborg NO 9100", "FAUSKE nan 8200"); a run before or after them only if it reads as no
  * sentence ("Please return to Unit 4719" keeps "Please return to"); a line of words alone likewise ("Mill Village").
  */
-const lineResidue = (text: string, line: Line, findings: readonly Finding[]): Word[] => {
-  const words = residue(text, line, findings)
-  const parts = [
-    ...findings.filter((finding) => finding.start < line.end && line.start < finding.end),
-    ...words.filter(hasDigit)
-  ]
+const lineResidue = (text: string, line: Line): Word[] => {
+  const words = residue(text, line)
+  const parts = [...line.findings, ...words.filter(hasDigit)]
   const firstPart = Math.min(...parts.map((part) => part.start))
   const lastPart = Math.max(...parts.map((part) => part.end))
   const letters = words.filter((word) => !hasDigit(word))
@@ -129,7 +139,7 @@ const addressBlocks = (text: string, findings: readonly Finding[]): Candidate[] 
   if (!text.includes('\n')) {
     return []
   }
-  const lines = linesOf(text)
+  const lines = linesOf(text, [...findings].sort((a, b) => a.start - b.start))
   const short = (line: Line) => {
     const content = text.slice(line.start, line.end).trim()
     // A line ending a sentence is prose ("DPO AP 70942 in case of an issue."), unless it ends in "St." or "Apt.".
@@ -142,12 +152,10 @@ const addressBlocks = (text: string, findings: readonly Finding[]): Candidate[] 
       last++
     }
     const block = lines.slice(first, last)
-    const anchored = block.some((line) =>
-      findings.some((finding) => isAnchor(finding) && finding.start < line.end && line.start < finding.end)
-    )
+    const anchored = block.some((line) => line.findings.some(isAnchor))
     if (block.length >= 2 && anchored) {
       for (const line of block) {
-        for (const { start, end } of lineResidue(text, line, findings)) {
+        for (const { start, end } of lineResidue(text, line)) {
           found.push({ type: 'ADDRESS', start, end, priority: PRIORITY })
         }
       }

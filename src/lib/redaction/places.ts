@@ -134,6 +134,7 @@ const ORG_ENDING =
   'technologies|industries|enterprises|ventures|consulting|associates|& co|and co'
 // Endings that name a kind of firm as easily as a firm ("adult social services"): the words before them must not
 // all be words that say what kind of service it is.
+const ONLY_FIRMS = /(?: lines|^holdings|^logistics|^enterprises|^ventures|^associates|^ltd|^plc|^llp|^inc)$/
 const FIRM_ENDING = /^(?:holdings|capital|logistics|technologies|industries|enterprises|ventures|consulting|associates)$/
 // Words joined by single spaces only: a full stop ends the name ("ended in April. Bewick Road Surgery").
 const ORG = new RegExp(`(?<![\\p{L}'’.&-])((?:[\\p{L}'’&-]{1,30} ){1,3})(${ORG_ENDING})(?![\\p{L}])\\.?`, 'gu')
@@ -153,12 +154,12 @@ const organisations = (lower: string): Candidate[] => {
       own = own.slice(1)
     }
     // One ordinary word alone ("driving school") is a kind, not a name; two words or a name-like word is a name.
-    // ("national van lines": the kind of firm is a word of its name, so one more word is enough.)
-    const named = own.length >= 2 || own.some(isNamey) || / lines$/.test(match[2] as string)
+    // ("national van lines", "harbour holdings": where the ending names only firms, one more word is enough.)
+    const named = own.length >= 2 || own.some(isNamey) || ONLY_FIRMS.test(match[2] as string)
     if (own.length === 0 || !named) {
       continue
     }
-    const kindOnly = own.every((word) => TEAM_KIND_WORDS.has(word) || COMMON_WORDS.has(word))
+    const kindOnly = own.every((word) => TEAM_KIND_WORDS.has(word))
     if (FIRM_ENDING.test(match[2] as string) && kindOnly) {
       continue
     }

@@ -100,6 +100,38 @@ const POSTCODE =
 const POSTCODE_AFTER_LABEL =
   /\b(?:post ?code|postal code|zip(?: ?code)?)\b[\s:]{0,3}(?:is\s{1,3})?((?=[a-z]{0,4}\d)[a-z\d]{2,10}(?:[ -][a-z\d]{2,4})?)\b/gi
 
+// A postcode typed with the letters and figures that look alike swapped ("NE6 SAB", "SW1A IAA", "EI3 0HR") or
+// without its space: the shape with O/0, I/1 and S/5 allowed either way, kept when swapping some of them back makes
+// a real postcode and at least one true figure was typed (so no run of letters is ever read as one).
+const POSTCODE_LOOKALIKE = /\b(?=[a-z\d]{0,4}\d|[a-z\d]{2,4} \d)[a-z05][a-z\dois]{1,3} ?[\dois][a-z05]{2}\b/gi
+const LOOKS_LIKE: Record<string, string> = { o: '0', i: '1', s: '5', 0: 'o', 1: 'i', 5: 's' }
+const STRICT_POSTCODE = new RegExp(`^(?:${POSTCODE.source})$`, 'i')
+
+/** Every reading of the outward code with any of its look-alike characters swapped (at most four: 16 readings). */
+const readings = (outward: string): string[] =>
+  [...outward].reduce<string[]>((all, char) => {
+    const other = LOOKS_LIKE[char]
+    return all.flatMap((start) => (other ? [start + char, start + other] : [start + char]))
+  }, [''])
+
+const postcodeLookalikes: Recogniser = (text) => {
+  const found: Candidate[] = []
+  for (const match of text.matchAll(POSTCODE_LOOKALIKE)) {
+    const value = match[0].toLowerCase()
+    if (!/\d/.test(value) || STRICT_POSTCODE.test(value)) {
+      continue
+    }
+    const compact = value.replace(' ', '')
+    const swap = (char: string) => LOOKS_LIKE[char] as string
+    const inward = `${(compact.at(-3) ?? '').replace(/[ois]/, swap)}${compact.slice(-2).replace(/[05]/g, swap)}`
+    if (readings(compact.slice(0, -3)).some((outward) => STRICT_POSTCODE.test(`${outward} ${inward}`))) {
+      const start = match.index ?? 0
+      found.push({ type: 'POSTCODE', start, end: start + match[0].length, priority: PRIORITY.POSTCODE })
+    }
+  }
+  return found
+}
+
 const CANADIAN_POSTCODE = /\b[abceghj-nprstvxy]\d[abceghj-nprstv-z] ?\d[abceghj-nprstv-z]\d\b/gi
 
 const MONTHS =
@@ -336,6 +368,7 @@ export const STRUCTURED_RECOGNISERS: readonly Recogniser[] = [
   (text) => matches(text, NINO_SHAPE, 'CASE_REF'),
   (text) => matches(text, POSTCODE, 'POSTCODE'),
   (text) => matches(text, POSTCODE_AFTER_LABEL, 'POSTCODE', 1),
+  postcodeLookalikes,
   (text) => matches(text, CANADIAN_POSTCODE, 'POSTCODE'),
   dates,
   ages,

@@ -2,10 +2,12 @@
 // ../shared/eval/README.md defines them: the public set as written, in lower case and typo'd, and sentences drawn
 // from the gazetteers), times it against compromise's people() alone on the same UK narratives, then starts the
 // server (PGlite, in its own process) and measures the preview under 10 connections and the server's resident
-// memory with the word lists loaded. Run: npm run bench:redaction [-- --seconds 10 --leaks]
+// memory with the word lists loaded. Run: npm run build && npm run bench:redaction [-- --seconds 10 --leaks]
+// (the server measured is the built one, dist/server.js, as `npm start` runs it; `--from-source` runs src with tsx).
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
@@ -21,6 +23,8 @@ const fixed = (n: number) => n.toFixed(3)
 const corpora = loadCorpora()
 out(`# Redaction — ${new Date().toISOString()}`)
 out(machine())
+const load = () => loadavg().map((n) => n.toFixed(1)).join(' / ')
+out(`load average at start (1 / 5 / 15 min): ${load()}`)
 for (const [name, samples] of Object.entries(corpora)) {
   const result = score(
     samples,
@@ -91,27 +95,64 @@ out(`\n2 KB narrative (${twoKb.length} characters), 1,000 runs: p50 ${timings[50
 // started from source in its own process (PGlite), so the load generator does not share its event loop.
 const secondsArg = process.argv.indexOf('--seconds')
 const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 10
+// The word lists on their own: resident memory of a fresh process before and after importing the pipeline and
+// redacting once (the server's own figure moves by more than the lists between runs, with PGlite's WASM in it).
+const listsMb = await new Promise<string>((resolve) => {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      'const before = process.memoryUsage().rss; const { redact } = await import("./src/lib/redaction/index.ts"); ' +
+        'redact("Spoke to gosia kowalczyk at 14 linnet close"); ' +
+        'console.log(((process.memoryUsage().rss - before) / 2 ** 20).toFixed(0))'
+    ],
+    { cwd: new URL('../../', import.meta.url), stdio: ['ignore', 'pipe', 'ignore'] }
+  )
+  let text = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    text += chunk.toString()
+  })
+  child.on('exit', () => resolve(text.trim()))
+})
+out(`\nword lists and pipeline loaded in a fresh process: +${listsMb} MB resident`)
+
+const builtServer = new URL('../../dist/server.js', import.meta.url)
+const fromSource = process.argv.includes('--from-source') || !existsSync(builtServer)
 const dataDir = await mkdtemp(path.join(tmpdir(), 'candid-bench-redaction-'))
 const port = 20000 + Math.floor(Math.random() * 20000)
-const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+const serverEnv = {
+  PATH: process.env.PATH ?? '',
+  NODE_ENV: 'production',
+  PORT: String(port),
+  DATA_DIR: dataDir,
+  MAX_EVENT_LOOP_UTILIZATION: '1',
+  MAX_EVENT_LOOP_DELAY_MS: '0',
+  RATE_LIMIT_PREVIEW_PER_MIN: '100000000'
+}
+// A fresh data directory has no team key, and the server makes none unless started at a terminal: `admin init`
+// makes it first. Its output (the recovery key) is thrown away, never shown.
+await new Promise((resolve, reject) => {
+  const init = spawn(process.execPath, fromSource ? ['--import', 'tsx', 'src/cli/admin.ts', 'init'] : ['dist/cli/admin.js', 'init'], {
+    cwd: new URL('../../', import.meta.url),
+    env: serverEnv,
+    stdio: 'ignore'
+  })
+  init.on('exit', (code) => (code === 0 ? resolve(code) : reject(new Error(`admin init failed (${code})`))))
+})
+const server = spawn(process.execPath, fromSource ? ['--import', 'tsx', 'src/server.ts'] : ['dist/server.js'], {
   cwd: new URL('../../', import.meta.url),
-  env: {
-    PATH: process.env.PATH ?? '',
-    NODE_ENV: 'production',
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    MAX_EVENT_LOOP_UTILIZATION: '1',
-    MAX_EVENT_LOOP_DELAY_MS: '0',
-    RATE_LIMIT_PREVIEW_PER_MIN: '100000000'
-  },
+  env: serverEnv,
   // Nothing of the server's output is shown: on a fresh data directory it prints the new recovery key.
   stdio: 'ignore'
 })
 const url = `http://127.0.0.1:${port}`
 try {
   for (let attempt = 0; (await fetch(`${url}/health/ready`).then((res) => res.status, () => 0)) !== 200; attempt++) {
-    if (attempt > 600 || server.exitCode !== null) {
-      throw new Error('server did not become ready in 60 s')
+    if (attempt > 1800 || server.exitCode !== null) {
+      throw new Error('server did not become ready in 180 s')
     }
     await sleep(100)
   }
@@ -131,6 +172,7 @@ try {
   const result = await run()
   const loaded = await residentMb()
   out(`\n## Preview over HTTP: 2 KB narrative, 10 connections, ${seconds} s (after one warm-up run)\n`)
+  out(`server: ${fromSource ? 'src/server.ts with tsx' : 'dist/server.js (built)'}, PGlite; load average after: ${load()}\n`)
   out('| req/s | p50 ms | p99 ms | non-2xx | errors | server RSS idle MB | server RSS after load MB |')
   out('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   out(

@@ -248,6 +248,78 @@ describe('redaction: however people type', () => {
   })
 })
 
+// Issue 11 and issue 17 item 4: the words beside a found street or postcode that complete the address, employers
+// named by context, firms by their kind, and postcodes typed with look-alike letters and figures.
+describe('redaction: address lines, employers and postcode look-alikes', () => {
+  it.each([
+    // An address block: the locality of ordinary words and a region code between the street and the postcode.
+    ['Billing address: Ann Foster\n  12 Bay Street\n  Mill Village\n  NS\n  NE6 2AB', 'Billing address: [NAME]\n  [ADDRESS]\n  [ADDRESS] [ADDRESS]\n  [ADDRESS]\n  [POSTCODE]'],
+    ['14 Linnet Close\nMill Green\nNE6 2AB', '[ADDRESS]\n[ADDRESS] [NAME]\n[POSTCODE]'],
+    // A house number before a street the rules read as a word and its number.
+    ['his address: 87331 Dunajska 56, Studenec', 'his address: [ADDRESS] [NAME] [ADDRESS], [PLACE]'],
+    // ", Locality" closing the clause after a street.
+    ['she lives at 12 briar close, holly green.', 'she lives at [ADDRESS], [ADDRESS].'],
+    ['we met at 31 Seneca Place, Marshland', 'we met at [ADDRESS], [ADDRESS]'],
+    // A flat number and the next number are an address, not a phone.
+    ['Apt. 675 62314 Mellemvej 32\nAalborg NO 9100', '[ADDRESS] [POSTCODE] [ADDRESS]\n[PLACE] [ADDRESS] [ADDRESS]'],
+    ['mum works at greggs in the town', 'mum works at [ORG] in the town'],
+    ['dad is employed by harbour holdings', 'dad is employed by [ORG]'],
+    ['national van lines moved them', '[ORG] moved them'],
+    ['looking to join foursquare in leeds', 'looking to join [ORG] in [PLACE]'],
+    ['the letter went to ne6 sab', 'the letter went to [POSTCODE]'],
+    ['the letter went to SW1A IAA today', 'the letter went to [POSTCODE] today'],
+    ['the letter went to EI3 0HR', 'the letter went to [POSTCODE]'],
+    ['the letter went to L8 OTN', 'the letter went to [POSTCODE]']
+  ])('%s', (input, expected) => {
+    expect(redact(input).redacted).toBe(expected)
+  })
+
+  it.each([
+    'mum works at night and dad works for himself',
+    'she works at the school as a TA and is employed by the council',
+    'the team manager at the MASH said no; he joined the core group on monday',
+    'adult social services and early help services were told; working capital was low',
+    'the phone lines were down and he drew straight lines on the wall',
+    'looking to support mum with housing',
+    'Section 47 started\nICPC booked for Monday\nLADO informed',
+    'the plan is on s17 or s47?'
+  ])('keeps the words of the work beside them: %s', (text) => {
+    expect(redact(text)).toEqual({ redacted: text, findings: [] })
+  })
+
+  it('keeps the sentence around an address block: "Visited … / No answer"', () => {
+    expect(redact('Visited 14 Linnet Close\nNo answer\nLeft a card').redacted).toBe('Visited [ADDRESS]\nNo answer\nLeft a card')
+    expect(redact('we went to 3 Marsh Lane, and then home').redacted).toBe('we went to [ADDRESS], and then home')
+  })
+
+  it('a UK postcode with one look-alike swapped (O/0, I/1, S/5) or its space dropped, anywhere in words', () => {
+    const swaps: Record<string, string> = { 0: 'O', 1: 'I', 5: 'S' }
+    const postcode = fc
+      .tuple(
+        fc.constantFrom('NE', 'SW', 'B', 'M', 'LS', 'DH', 'CF', 'WV'),
+        fc.integer({ min: 1, max: 19 }),
+        fc.integer({ min: 0, max: 9 }),
+        letter('ABDEFGHJLNPQRSTUWXYZ'),
+        letter('ABDEFGHJLNPQRSTUWXYZ')
+      )
+      .map(([area, district, sector, a, b]) => `${area}${district} ${sector}${a}${b}`)
+      .filter((value) => /[015]/.test(value))
+      .map((value) => {
+        const at = value.search(/[015]/)
+        const swapped = value.slice(0, at) + (swaps[value[at] as string] as string) + value.slice(at + 1)
+        return /\d/.test(swapped) ? swapped : value.replace(' ', '')
+      })
+    fc.assert(
+      fc.property(words, postcode, words, (before, value, after) => {
+        const text = embed(before.join(' '), value, after.join(' '))
+        expect(redact(text).redacted).not.toContain(value)
+        expect(redact(text.toLowerCase()).redacted).not.toContain(value.toLowerCase())
+      }),
+      RUNS
+    )
+  })
+})
+
 describe('redaction cannot be used for denial of service (R12)', () => {
   it('finishes adversarial text at the 10,000-character limit in < 100 ms', () => {
     const adversarial = [

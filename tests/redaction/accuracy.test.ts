@@ -38,13 +38,7 @@ describe.each(Object.keys(corpora).filter((name) => name.startsWith('uk-')))('%s
 })
 
 // Issue 11: the public set as written, in lower case, and a seeded typo'd copy of each. Each must reach recall 0.95
-// overall and for every type with 10 or more examples, keep 0.98, and the structured types stay at 1.000. Where a
-// type is still below 0.95 its measured floor is written here, so the shortfall is visible and cannot grow.
-const BELOW_TARGET: Record<string, Record<string, number>> = {
-  [PUBLIC_SETS.writtenTypos]: { ADDRESS: 0.92, POSTCODE: 0.94 },
-  [PUBLIC_SETS.lower]: { ADDRESS: 0.93, ORG: 0.88 },
-  [PUBLIC_SETS.lowerTypos]: { ADDRESS: 0.93 }
-}
+// overall and for every type with 10 or more examples, keep 0.98, and the structured types stay at 1.000.
 const PUBLIC_STRUCTURED = ['EMAIL', 'PHONE', 'NHS_NUMBER', 'NI_NUMBER', 'DATE_OF_BIRTH', 'OTHER']
 
 describe.skipIf(!hasPublicEval()).each(Object.values(PUBLIC_SETS).filter((name) => corpora[name] !== undefined))(
@@ -56,10 +50,10 @@ describe.skipIf(!hasPublicEval()).each(Object.values(PUBLIC_SETS).filter((name) 
       expect(result.overall.recall).toBeGreaterThanOrEqual(0.95)
     })
 
-    it('removes every type with 10 or more examples: recall ≥ 0.95 (or its written floor)', () => {
+    it('removes every type with 10 or more examples: recall ≥ 0.95', () => {
       for (const [type, entry] of Object.entries(result.byType)) {
         if (entry.total >= 10) {
-          expect(entry.recall, type).toBeGreaterThanOrEqual(BELOW_TARGET[name]?.[type] ?? 0.95)
+          expect(entry.recall, type).toBeGreaterThanOrEqual(0.95)
         }
       }
     })
@@ -77,11 +71,12 @@ describe.skipIf(!hasPublicEval()).each(Object.values(PUBLIC_SETS).filter((name) 
 )
 
 // Names, towns and settings drawn from the redactor's own lists, in sentences, as typed, in lower case and in
-// capitals: every entry must be found, not a few remembered ones.
+// capitals: every entry must be found, not a few remembered ones. With them, the kinds only context finds: address
+// blocks and ", Locality" of ordinary words, employers and firms named by their kind, look-alike postcodes.
 describe(GAZETTEER_SET, () => {
   const result = scoreOf(GAZETTEER_SET)
 
-  it.each(['NAME', 'ADDRESS', 'ORG'])('removes %s: recall ≥ 0.95', (type) => {
+  it.each(['NAME', 'ADDRESS', 'ORG', 'POSTCODE'])('removes %s: recall ≥ 0.95', (type) => {
     expect(result.byType[type]?.total).toBeGreaterThan(50)
     expect(result.byType[type]?.recall).toBeGreaterThanOrEqual(0.95)
   })

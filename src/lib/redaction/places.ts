@@ -1,6 +1,7 @@
 import { lowerSameLength } from './casing.js'
 import { oneSlipAway, slipIndex } from './slips.js'
 import { COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, KEEP_PROPER, PLACES, SURNAMES } from './lexicon.js'
+import { TEAM_KIND_WORDS } from './structured.js'
 import type { Candidate } from './types.js'
 
 /**
@@ -12,7 +13,8 @@ import type { Candidate } from './types.js'
 
 const PRIORITY = { PLACE: 34, SURE_PLACE: 45, ADDRESS: 56, ORG: 51 } as const
 
-const STOP = new Set(
+/** Function words, kinds and counts that never start or make up a place's or setting's own name. */
+export const STOP = new Set(
   `a an the my your his her its our their this that these those which what whose any each every another some no
   both either same other old new local nearby previous current former first second next last good bad main central
   big small little special mainstream private independent state faith boarding residential day sunday village
@@ -126,7 +128,14 @@ const streets = (lower: string): Candidate[] => {
 
 // --- Schools, nurseries, surgeries, hospitals and firms by the words that end their names, any case. ---
 const ORG_ENDING =
-  "primary school|primary academy|primary|junior school|infant school|infants school|secondary school|high school|school|academy|college|nursery|pre-school|preschool|road surgery|surgery|medical centre|medical practice|health centre|hospital|clinic|children's home|childrens home|children's centre|family hub|family centre|pupil referral unit|pru|inc|ltd|llc|plc|gmbh|corp|corporation"
+  "primary school|primary academy|primary|junior school|infant school|infants school|secondary school|high school|school|academy|college|nursery|pre-school|preschool|road surgery|surgery|medical centre|medical practice|health centre|hospital|clinic|children's home|childrens home|children's centre|family hub|family centre|pupil referral unit|pru|inc|ltd|llc|llp|plc|gmbh|corp|corporation|" +
+  // Firms named by what they are: "national van lines", "ashby capital", "northfield holdings".
+  '(?:van|bus|air|cruise|shipping|coach|ferry|rail|moving|freight|truck) lines|airlines|holdings|capital|logistics|' +
+  'technologies|industries|enterprises|ventures|consulting|associates|& co|and co'
+// Endings that name a kind of firm as easily as a firm ("adult social services"): the words before them must not
+// all be words that say what kind of service it is.
+const ONLY_FIRMS = /(?: lines|^holdings|^logistics|^enterprises|^ventures|^associates|^ltd|^plc|^llp|^inc)$/
+const FIRM_ENDING = /^(?:holdings|capital|logistics|technologies|industries|enterprises|ventures|consulting|associates)$/
 // Words joined by single spaces only: a full stop ends the name ("ended in April. Bewick Road Surgery").
 const ORG = new RegExp(`(?<![\\p{L}'’.&-])((?:[\\p{L}'’&-]{1,30} ){1,3})(${ORG_ENDING})(?![\\p{L}])\\.?`, 'gu')
 
@@ -145,7 +154,13 @@ const organisations = (lower: string): Candidate[] => {
       own = own.slice(1)
     }
     // One ordinary word alone ("driving school") is a kind, not a name; two words or a name-like word is a name.
-    if (own.length === 0 || (own.length < 2 && !own.some(isNamey))) {
+    // ("national van lines", "harbour holdings": where the ending names only firms, one more word is enough.)
+    const named = own.length >= 2 || own.some(isNamey) || ONLY_FIRMS.test(match[2] as string)
+    if (own.length === 0 || !named) {
+      continue
+    }
+    const kindOnly = own.every((word) => TEAM_KIND_WORDS.has(word))
+    if (FIRM_ENDING.test(match[2] as string) && kindOnly) {
       continue
     }
     const start = (match.index ?? 0) + (match[1] as string).length - own.join(' ').length - 1
@@ -165,7 +180,34 @@ const acronyms = (lower: string): Candidate[] =>
       return { type: 'ORG' as const, start: end - (match[1] as string).length, end, priority: PRIORITY.ORG }
     })
 
+// "works at greggs", "employed by foursquare", "looking to join acme": the employer after a cue, whatever its case,
+// up to the first function word or punctuation; not an everyday word ("works at home", "works for herself").
+const EMPLOYER_CUE =
+  /\b(?:works?|worked|working|employed|employment|job|jobs|placement|internship|intern|volunteers?|volunteering|contracted|contract|shifts?|manager|director|founder|ceo|owner)(?: (?:at|for|by|with))|\b(?:joined|joining|looking to (?:join|support|work (?:at|for|with)))/gu
+const EMPLOYER = /^ ((?:[\p{L}][\p{L}'’&-]* ?){1,3})/u
+
+const employers = (lower: string): Candidate[] => {
+  const found: Candidate[] = []
+  for (const cue of lower.matchAll(EMPLOYER_CUE)) {
+    const end = (cue.index ?? 0) + cue[0].length
+    const words = (EMPLOYER.exec(lower.slice(end, end + 80))?.[1] ?? '').trim().split(' ')
+    let count = 0
+    while (count < words.length && words[count] !== '' && !STOP.has(words[count] as string)) {
+      count++
+    }
+    const own = words.slice(0, count)
+    const head = own[0]
+    if (head === undefined || KEEP_PROPER.has(head) || COMMON_WORDS.has(head) || PERSONAL.has(head)) {
+      continue
+    }
+    const start = end + 1
+    found.push({ type: 'ORG', start, end: start + own.join(' ').length, priority: PRIORITY.ORG })
+  }
+  return found
+}
+const PERSONAL = new Set('herself himself themselves myself yourself home nights night weekends days cash agency'.split(' '))
+
 export const findPlaces = (text: string): Candidate[] => {
   const lower = lowerSameLength(text)
-  return [...gazetteer(lower), ...streets(lower), ...organisations(lower), ...acronyms(lower)]
+  return [...gazetteer(lower), ...streets(lower), ...organisations(lower), ...acronyms(lower), ...employers(lower)]
 }

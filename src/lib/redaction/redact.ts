@@ -1,5 +1,7 @@
 import { truecase } from './casing.js'
+import { localities } from './locality.js'
 import { findNames } from './names.js'
+import { normalise } from './normalise.js'
 import { findPlaces } from './places.js'
 import { addresses, organisations, STRUCTURED_RECOGNISERS } from './structured.js'
 import { type Candidate, type Finding, placeholder, type RedactionResult } from './types.js'
@@ -161,7 +163,17 @@ const ageAfterName = (text: string, findings: Finding[]): Candidate[] =>
     return [{ type: 'AGE' as const, start, end: start + after[1].length, priority: 30 }]
   })
 
+/** Findings in the original text, read from its normalised copy (normalise.ts) and mapped back. */
 export const findIdentifiers = (text: string): Finding[] => {
+  const normalised = normalise(text)
+  const findings = findInNormalised(normalised.text)
+  if (normalised.text === text) {
+    return findings
+  }
+  return findings.map((finding) => ({ ...finding, ...normalised.toOriginal(finding.start, finding.end) }))
+}
+
+const findInNormalised = (text: string): Finding[] => {
   // The name rules read a copy whose capitals can be trusted (casing.ts); where the writer's capitals were not,
   // streets and settings are read from that copy too ("Puruntie 82"), the other formats from the original.
   const { text: cased, trust } = truecase(text)
@@ -179,8 +191,14 @@ export const findIdentifiers = (text: string): Finding[] => {
   const first = settle(candidates)
   const more = [...addressContext(text, first, trust === 'upper'), ...ageAfterName(text, first)]
 
-  return more.length === 0 ? first : settle([...first.map((finding) => ({ ...finding, priority: 100 })), ...more])
+  const second = more.length === 0 ? first : settle([...sure(first), ...more])
+  // The rest of an address line, read beside everything found so far (a number after a place is a postcode now).
+  const beside = localities(text, second)
+  return beside.length === 0 ? second : settle([...sure(second), ...beside])
 }
+
+/** Findings already settled outrank anything proposed beside them. */
+const sure = (findings: readonly Finding[]): Candidate[] => findings.map((finding) => ({ ...finding, priority: 100 }))
 
 export const applyFindings = (text: string, findings: readonly Finding[]): string => {
   let out = ''

@@ -66,7 +66,10 @@ export const isValidNhsNumber = (digits: string): boolean => {
   return expected !== 10 && expected === Number(digits[9])
 }
 
-const NHS_SHAPE = /(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d|-\d)/g
+// Separators people really type (issue 17): spaces, hyphens with spaces round them, en and em dashes (what Word's
+// autocorrect makes), dots, a line break.
+const SEP = '(?:[ \\t]{0,2}[-‐‑‒–—.][ \\t]{0,2}|[ \\t]{0,2}\\r?\\n[ \\t]{0,2}|[ \\t]{1,2})?'
+const NHS_SHAPE = new RegExp(`(?<![\\d-])(\\d{3})${SEP}(\\d{3})${SEP}(\\d{4})(?!\\d|-\\d)`, 'g')
 
 const nhsNumbers: Recogniser = (text) => {
   const found: Candidate[] = []
@@ -88,10 +91,16 @@ const nhsNumbers: Recogniser = (text) => {
 
 // HMRC's format, as Presidio writes it: no D, F, I, Q, U, V in either prefix letter, no O second, suffix A–D;
 // the prefixes BG, GB, NK, KN, NT, TN and ZZ are never issued.
-const NINO = /\b(?!bg|gb|nk|kn|nt|tn|zz)[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z] ?\d{2} ?\d{2} ?\d{2} ?[a-d]\b/gi
+// In every grouping ("AB 123 456 C", "AB.12.34.56.C") and without the suffix letter, which people often leave off
+// (then not after a two-letter word: "at 123456" is a reference after "at", not a number starting "AT").
+const NINO_DIGITS = '[ .-]?(?:\\d[ .-]?){5}\\d'
+const SHORT_WORDS = '(?:at|to|in|on|of|or|an|as|is|it|by|be|we|he|me|my|no|so|up|us|do|go|am|if|ok|re)\\b'
+const ninoPattern = (prefix: string) =>
+  new RegExp(`\\b(?:${prefix}${NINO_DIGITS}[ .-]?[a-d]|(?!${SHORT_WORDS})${prefix}${NINO_DIGITS})\\b(?![ .-]?\\d)`, 'gi')
+const NINO = ninoPattern('(?!bg|gb|nk|kn|nt|tn|zz)[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]')
 
 // The same shape with letters HMRC never issues ("QQ 12 34 56 C", a typo or a specimen): still someone's number.
-const NINO_SHAPE = /\b[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]\b/gi
+const NINO_SHAPE = ninoPattern('[a-z]{2}')
 
 // UK postcodes (Royal Mail shapes, any case, space optional), including GIR 0AA, and British Forces (BFPO).
 const POSTCODE =
@@ -99,6 +108,38 @@ const POSTCODE =
 // "Postcode: 3520", "zip code is 35350", "ZIP: 7412 SL": whatever follows the word is a postcode.
 const POSTCODE_AFTER_LABEL =
   /\b(?:post ?code|postal code|zip(?: ?code)?)\b[\s:]{0,3}(?:is\s{1,3})?((?=[a-z]{0,4}\d)[a-z\d]{2,10}(?:[ -][a-z\d]{2,4})?)\b/gi
+
+// A postcode typed with the letters and figures that look alike swapped ("NE6 SAB", "SW1A IAA", "EI3 0HR") or
+// without its space: the shape with O/0, I/1 and S/5 allowed either way, kept when swapping some of them back makes
+// a real postcode and at least one true figure was typed (so no run of letters is ever read as one).
+const POSTCODE_LOOKALIKE = /\b(?=[a-z\d]{0,4}\d|[a-z\d]{2,4} \d)[a-z05][a-z\dois]{1,3} ?[\dois][a-z05]{2}\b/gi
+const LOOKS_LIKE: Record<string, string> = { o: '0', i: '1', s: '5', 0: 'o', 1: 'i', 5: 's' }
+const STRICT_POSTCODE = new RegExp(`^(?:${POSTCODE.source})$`, 'i')
+
+/** Every reading of the outward code with any of its look-alike characters swapped (at most four: 16 readings). */
+const readings = (outward: string): string[] =>
+  [...outward].reduce<string[]>((all, char) => {
+    const other = LOOKS_LIKE[char]
+    return all.flatMap((start) => (other ? [start + char, start + other] : [start + char]))
+  }, [''])
+
+const postcodeLookalikes: Recogniser = (text) => {
+  const found: Candidate[] = []
+  for (const match of text.matchAll(POSTCODE_LOOKALIKE)) {
+    const value = match[0].toLowerCase()
+    if (!/\d/.test(value) || STRICT_POSTCODE.test(value)) {
+      continue
+    }
+    const compact = value.replace(' ', '')
+    const swap = (char: string) => LOOKS_LIKE[char] as string
+    const inward = `${(compact.at(-3) ?? '').replace(/[ois]/, swap)}${compact.slice(-2).replace(/[05]/g, swap)}`
+    if (readings(compact.slice(0, -3)).some((outward) => STRICT_POSTCODE.test(`${outward} ${inward}`))) {
+      const start = match.index ?? 0
+      found.push({ type: 'POSTCODE', start, end: start + match[0].length, priority: PRIORITY.POSTCODE })
+    }
+  }
+  return found
+}
 
 const CANADIAN_POSTCODE = /\b[abceghj-nprstvxy]\d[abceghj-nprstv-z] ?\d[abceghj-nprstv-z]\d\b/gi
 
@@ -182,10 +223,49 @@ const ages: Recogniser = (text) => {
 // "0191 496 0875", "07700 900123", "+44 7700 900123", "(08) 8747 6301", "+41 (0)96 471 07 95", "03.93.92.16.85".
 // (libphonenumber was tried here first: it found nothing these two patterns missed on any labelled set, and cost
 // half the pipeline's time.)
-const PHONE_GROUPS = /(?<![\w.-])(?:\+\d{1,3}[ .-]?)?(?:\(0?\d{1,4}\)[ .-]?)?\d{2,6}(?:[ .-]\d{2,6}){1,5}(?!\w|-\d)/g
+const PHONE_GROUPS =
+  /(?<![\w.-])(?:\+\d{1,3}[ .\-–—]?)?(?:\(0?\d{1,4}\)[ .\-–—]?)?\d{2,6}(?:(?:[ .\-–—]| [-–—] | ?\r?\n ?)\d{2,6}){1,7}(?!\w|-\d)/g
 // "2019-2020", "2019/20": a span of years, not a number to ring.
 const YEAR_RANGE = /^(?:19|20)\d{2} ?[/-] ?(?:(?:19|20)\d{2}|\d{2})$/
+// "Apt. 675 62314": a flat number and the next number are an address, not a phone (the unit rule takes them).
+const UNIT_BEFORE = /\b(?:flat|apartment|apt|suite|unit|room|box|house|plot)\.? ?#?$/i
 const PHONE_CONTIGUOUS = /(?<![\w.-])\+?\d{7,15}(?!\w|-\d)/g
+const GROUP = /\+?\d+/g
+
+/**
+ * "0191 496 0875 0191 496 0876": numbers written one after another make one run too long to be a phone. The run is
+ * split into numbers of ten or eleven figures (a UK number with or without its 0), group by group.
+ */
+const splitRun = (text: string, candidate: Candidate): Candidate[] => {
+  const groups = [...text.slice(candidate.start, candidate.end).matchAll(GROUP)].map((match) => ({
+    start: candidate.start + (match.index ?? 0),
+    end: candidate.start + (match.index ?? 0) + match[0].length,
+    digits: match[0].replace('+', '').length
+  }))
+  const found: Candidate[] = []
+  for (let first = 0; first < groups.length;) {
+    let digits = 0
+    let last = first
+    while (last < groups.length && digits < 10) {
+      digits += (groups[last] as { digits: number }).digits
+      last++
+    }
+    const next = groups[last]
+    // An eleventh figure in a group of its own belongs to this number only if no number starts there.
+    if (digits === 10 && next && next.digits === 1) {
+      digits++
+      last++
+    }
+    if (digits >= 10 && digits <= 11) {
+      const start = (groups[first] as { start: number }).start
+      found.push({ ...candidate, start, end: (groups[last - 1] as { end: number }).end })
+      first = last
+    } else {
+      first++
+    }
+  }
+  return found
+}
 
 const phones: Recogniser = (text) => {
   const found: Candidate[] = []
@@ -193,13 +273,43 @@ const phones: Recogniser = (text) => {
     for (const candidate of matches(text, pattern, 'PHONE')) {
       const value = text.slice(candidate.start, candidate.end)
       const digits = value.replace(/\D/g, '')
-      if (digits.length >= 7 && digits.length <= 15 && !YEAR_RANGE.test(value)) {
+      const unitBefore = UNIT_BEFORE.test(text.slice(Math.max(0, candidate.start - 12), candidate.start))
+      if (digits.length >= 7 && digits.length <= 15 && !YEAR_RANGE.test(value) && !unitBefore) {
         found.push(candidate)
+      } else if (digits.length > 15) {
+        found.push(...splitRun(text, candidate))
       }
     }
   }
   return found
 }
+
+// Payment cards: 13 to 19 figures in any grouping whose Luhn check holds ("4012 8888 8888 1881"): a reference.
+const CARD = new RegExp(`(?<![\\d.-])\\d(?:${SEP}\\d){12,18}(?![\\d-])`, 'g')
+const luhn = (digits: string) => {
+  let sum = 0
+  for (let i = 0; i < digits.length; i++) {
+    let digit = Number(digits[digits.length - 1 - i])
+    if (i % 2 === 1) {
+      digit *= 2
+      digit -= digit > 9 ? 9 : 0
+    }
+    sum += digit
+  }
+  return sum % 10 === 0
+}
+const cards: Recogniser = (text) =>
+  matches(text, CARD, 'CASE_REF')
+    .filter((candidate) => luhn(text.slice(candidate.start, candidate.end).replace(/\D/g, '')))
+    .map((candidate) => ({ ...candidate, priority: PRIORITY.NHS_NUMBER - 1 }))
+
+// Obfuscated e-mails (issue 17): "john at gmail dot com", "john dot smith at gmail.com", "john[at]gmail[dot]com",
+// "john (at) gmail.com", "john @ gmail.com". The address must end in a top-level domain, so "mum at home" is not one.
+const DOT = '(?:\\.|\\s?[\\[(]dot[\\])]\\s?| dot )'
+const AT = '(?:\\s?@\\s?|\\s?[\\[(]at[\\])]\\s?| at )'
+const LABEL = '[\\p{L}\\p{N}_%+-]{1,64}'
+const TLD = '(?:com|net|org|uk|co|gov|nhs|ac|edu|io|me|info|biz|ie|eu|de|fr|es|it|nl|pl|ro|lt|lv|in|pk|ng|gh|us|ca|au)'
+const OBFUSCATED_EMAIL = new RegExp(`(?<![\\p{L}\\p{N}._%+-])${LABEL}(?:${DOT}${LABEL}){0,3}${AT}${LABEL}(?:${DOT}${LABEL}){0,3}${DOT}${TLD}(?![\\p{L}\\p{N}])`, 'giu')
 
 // R10: any token of 6+ characters holding 5+ digits (MOS-123456, LA/2023/00781) or any 8+ digit run is a
 // reference; so is what follows "case/ref/ID number": "case ref 4471", "Mosaic ID: AB1234".
@@ -277,7 +387,7 @@ const GENERIC_ORG_WORDS = new Set(
 )
 const TEAM_SUFFIX = /(?:team|hub|mash|front door|council)$/i
 // Words that say what kind of team it is, not where: "Child Protection Team", "North Duty Team".
-const TEAM_KIND_WORDS = new Set(
+export const TEAM_KIND_WORDS = new Set(
   `child children protection assessment duty intake safeguarding care leaving youth offending family families support
   early help disability disabled fostering adoption edge adolescent adolescents exploitation referral referrals contact
   court legal review reviewing independent permanence placement placements health mental emergency out hours social
@@ -327,12 +437,15 @@ export const STRUCTURED_RECOGNISERS: readonly Recogniser[] = [
   districts,
   (text) => matches(text, SHORT_DATE, 'DATE', 1),
   (text) => matches(text, EMAIL, 'EMAIL'),
+  (text) => matches(text, OBFUSCATED_EMAIL, 'EMAIL'),
+  cards,
   (text) => matches(text, URL_PATTERN, 'URL'),
   nhsNumbers,
   (text) => matches(text, NINO, 'NI_NUMBER'),
   (text) => matches(text, NINO_SHAPE, 'CASE_REF'),
   (text) => matches(text, POSTCODE, 'POSTCODE'),
   (text) => matches(text, POSTCODE_AFTER_LABEL, 'POSTCODE', 1),
+  postcodeLookalikes,
   (text) => matches(text, CANADIAN_POSTCODE, 'POSTCODE'),
   dates,
   ages,

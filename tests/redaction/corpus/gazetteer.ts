@@ -32,8 +32,23 @@ const TEMPLATES: Template[] = [
   (s) => `The {{${s.role}}} visited the family at [[ADDRESS|${s.number} ${s.streetName} ${s.streetType}]], [[ADDRESS|${s.place}]], but the letter had gone to the old address.`,
   (s) => `{{Handover notes}} for [[NAME|${s.child}]] did not say that {{${s.domain}}} had started or that dad [[NAME|${s.first} ${s.surname}]] was not to have contact.`,
   (s) => `[[NAME|${s.child}]]'s nan lives in [[ADDRESS|${s.place}]] and the {{${s.role}}} was not told before the {{${s.domain}}} on {{${s.day}}}.`,
-  (s) => `We placed the baby with [[NAME|${s.first} ${s.surname}]] in [[ADDRESS|${s.place}]] although the {{${s.domain}}} record on {{Mosaic}} still showed the old carer.`
+  (s) => `We placed the baby with [[NAME|${s.first} ${s.surname}]] in [[ADDRESS|${s.place}]] although the {{${s.domain}}} record on {{Mosaic}} still showed the old carer.`,
+  // Address lines (issue 17 item 4): a locality of ordinary words beside a street, on its own line or after a comma.
+  (s) => `Address on the referral:\n[[ADDRESS|${s.number} ${s.streetName} ${s.streetType}]]\n[[ADDRESS|${s.locality}]]\n[[ADDRESS|${s.place}]]\n[[POSTCODE|${s.postcode}]]\nThe {{${s.role}}} only had the old one.`,
+  (s) => `The {{${s.role}}} visited [[ADDRESS|${s.number} ${s.streetName} ${s.streetType}]], [[ADDRESS|${s.locality}]], on {{${s.day}}} and nobody answered.`,
+  // Employers by context and firms by their kind, named with ordinary or listed words.
+  (s) => `Mum said dad [[NAME|${s.first}]] works at [[ORG|${s.firmWord}]] and the {{${s.domain}}} was moved to {{${s.day}}}.`,
+  (s) => `Dad is employed by [[ORG|${s.firm}]] so the {{${s.role}}} could not see him before the {{${s.domain}}}.`,
+  // A postcode typed with look-alike letters and figures (O/0, I/1, S/5) or without its space.
+  (s) => `The letter went to [[POSTCODE|${s.postcodeTypo}]] and not the new address, so the {{${s.role}}} rang on {{${s.day}}}.`
 ]
+
+// Postcode areas across England and Wales, and the look-alikes a fast typist swaps.
+const POSTCODE_AREAS = ['NE', 'SW', 'B', 'M', 'L', 'LS', 'DH', 'BS', 'CF', 'S', 'E', 'N', 'WV', 'CV', 'LE', 'NG', 'BD', 'HU', 'TS', 'SR', 'OL', 'ST']
+const POSTCODE_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ'
+const LOOKALIKE: Record<string, string> = { 0: 'O', 1: 'I', 5: 'S', O: '0', S: '5' }
+const FIRM_KINDS = ['Holdings', 'Logistics', 'Van Lines', 'Ltd', 'Capital', 'Enterprises', 'Ventures', 'Associates']
+const LOCALITY_KINDS = ['Village', 'Green', 'End', 'Park', 'Heath', 'Bridge', 'Vale', 'Common']
 
 const fill = (template: Template, slot: Record<string, string>, id: string, style: 'typed' | 'lower' | 'upper'): Sample => {
   const marked = template(slot)
@@ -57,6 +72,18 @@ export const generateFromGazetteers = (count: number, seed = 20261207): Sample[]
   const firstNames = usable(FIRST_NAMES)
   const surnames = usable(SURNAMES)
   const places = usable(PLACES, (entry) => /^[a-z]+(?: [a-z]+)?$/.test(entry) && entry.length >= 4)
+  // Ordinary words (the lists hold none of them as a name): localities and firms only context can find.
+  const ordinary = [...ENGLISH_WORDS].filter((word) => /^[a-z]{4,9}$/.test(word) && !KEEP_PROPER.has(word)).sort()
+  const rare = ordinary.filter((word) => !COMMON_WORDS.has(word))
+  const postcode = () => {
+    const letters = () => POSTCODE_LETTERS[Math.floor(random() * POSTCODE_LETTERS.length)] as string
+    return `${pick(POSTCODE_AREAS)}${1 + Math.floor(random() * 19)} ${Math.floor(random() * 10)}${letters()}${letters()}`
+  }
+  // One look-alike swapped where the postcode has one, else the space dropped; at least one figure always stays.
+  const lookalike = (value: string) => {
+    const at = [...value].findIndex((char, i) => LOOKALIKE[char] !== undefined && i > 0 && random() < 0.7)
+    return at === -1 ? value.replace(' ', '') : value.slice(0, at) + (LOOKALIKE[value[at] as string] as string) + value.slice(at + 1)
+  }
   const samples: Sample[] = []
   for (let i = 0; i < count; i++) {
     const slot = {
@@ -72,7 +99,12 @@ export const generateFromGazetteers = (count: number, seed = 20261207): Sample[]
       domain: pick(DOMAIN),
       day: pick(WEEKDAYS),
       duration: pick(DURATIONS),
-      role: pick(ROLES)
+      role: pick(ROLES),
+      locality: `${title(pick(ordinary))} ${pick(LOCALITY_KINDS)}`,
+      postcode: postcode(),
+      postcodeTypo: lookalike(postcode()),
+      firmWord: title(pick(rare)),
+      firm: `${title(pick(random() < 0.5 ? ordinary : surnames))} ${pick(FIRM_KINDS)}`
     }
     const template = pick(TEMPLATES)
     const id = `gazetteer-${String(i + 1).padStart(3, '0')}`

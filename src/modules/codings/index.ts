@@ -36,9 +36,11 @@ export const codingsModule: FastifyPluginAsync = async (app) => {
     )
   app.addHook('onReady', async () => {
     await attempt()
-    if (!app.keys.isReady()) retry = setInterval(() => {
-      attempt().catch(() => undefined)
-    }, RETRY_MS).unref()
+    if (!app.keys.isReady()) {
+      retry = setInterval(() => {
+        attempt().catch(() => undefined)
+      }, RETRY_MS).unref()
+    }
   })
   app.addHook('onClose', async () => {
     clearInterval(retry)

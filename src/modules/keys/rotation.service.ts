@@ -17,10 +17,10 @@ export type RotationResult = {
 }
 
 /**
- * Team key rotation (R16): a new key pair n+1, wrapped under the same recovery key; every narrative's and every
- * message's and every coding's data key re-sealed from whatever version it is sealed to now to n+1 — the ciphertexts are not touched
- * (their associated data keeps the version they were written under); every reviewer who could unseal gets the new
- * key sealed to their grant box, taken up at their next sign-in; every session ends (each held the old key).
+ * Team key rotation (R16): a new key pair n+1, wrapped under the same recovery key; every narrative's, message's
+ * and coding's data key re-sealed from whatever version it is sealed to now to n+1 — the ciphertexts are not
+ * touched (their associated data keeps the version they were written under); every reviewer who could unseal gets
+ * the new key sealed to their grant box, taken up at their next sign-in; every session ends (each held the old key).
  * Running it again with nothing newer re-seals whatever is not yet sealed to the newest version (`reseal`).
  */
 export const createRotationService = ({

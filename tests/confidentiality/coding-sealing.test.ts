@@ -196,4 +196,35 @@ describe('coding summaries and learning points are sealed', () => {
     })
     expect(await dumpAllRows(t.app.db)).not.toContain(POINT)
   })
+
+  it('a restart seals codings left unsealed (as the migration leaves them) with the team public key', async () => {
+    const { id: codingId, reportId: otherId } = await t.app.db.prisma.coding.findFirstOrThrow({
+      where: { reportId: { not: reportId } }
+    })
+    const RESTART_SUMMARY = 'restart summary canary gooseberry'
+    await t.app.db.prisma.coding.update({
+      where: { id: codingId },
+      data: {
+        summarySealed: null,
+        learningPointSealed: null,
+        sealedKey: null,
+        keyVersion: null,
+        unsealedSummary: RESTART_SUMMARY,
+        unsealedLearningPoint: null
+      }
+    })
+    await t.stop()
+    t = await createTestApp({ database: t.database, env: { RATE_LIMIT_INTAKE_PER_10MIN: '1000', PUBLISH_CHECK_MINUTES: '0' } })
+    const drop = () => t.database.drop()
+    t.close = async () => {
+      await t.app.close()
+      await drop()
+    }
+    expect(await t.app.db.prisma.coding.findUniqueOrThrow({ where: { id: codingId } }))
+      .toMatchObject({ unsealedSummary: null, keyVersion: 2 })
+    expect(await databaseCopy()).not.toContain(RESTART_SUMMARY)
+    const seen = await read(reviewer, otherId)
+    expect(seen.statusCode, seen.body).toBe(200)
+    expect(seen.json().codings).toMatchObject([{ summary: RESTART_SUMMARY }])
+  })
 })

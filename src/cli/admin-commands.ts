@@ -267,7 +267,7 @@ export const adminCommand = async (args: readonly string[], io: CliIo): Promise<
       return withServices(io, async ({ sodium }, db) => {
         const rotation = createRotationService({ repository: createRotationRepository(db.prisma), sodium })
         const result = command === 'reseal' ? await rotation.reseal(recoveryKey) : await rotation.rotate(recoveryKey)
-        out(`re-sealed: ${result.reports} reports, ${result.messages} messages; re-granted: ${result.grants} users`)
+        out(`re-sealed: ${result.reports} reports, ${result.messages} messages, ${result.codings} codings; re-granted: ${result.grants} users`)
         if (command === 'rotate-team-key') {
           out('Every session has ended. Running servers seal new reports to the new key within a minute; run')
           out('`admin reseal` after that minute to re-seal any report filed in between.')

@@ -20,7 +20,7 @@ export const approvePoints = async (
     if (closed.statusCode !== 200) throw new Error(`closing ${id}: ${closed.statusCode} ${closed.body}`)
   }
   const codings = await app.db.prisma.coding.findMany({
-    where: { reportId: { in: [...reportIds] }, learningPoint: { not: '' } },
+    where: { reportId: { in: [...reportIds] }, hasPoint: true },
     select: { id: true }
   })
   const answers = []

@@ -46,7 +46,10 @@ describe('coding reports', () => {
     })
     expect(body.findings.map((finding: { type: string }) => finding.type)).toEqual(['NAME', 'PHONE'])
     const stored = await t.app.db.prisma.coding.findFirstOrThrow({ include: { codes: true } })
-    expect(stored.summary).not.toContain('Okafor')
+    // Sealed to the team key (issue 17.5): nothing of it is readable in the row.
+    expect(stored.summarySealed).not.toBeNull()
+    expect(stored.unsealedSummary).toBeNull()
+    expect(Buffer.from(stored.summarySealed ?? []).toString('latin1')).not.toContain('was copied in')
     expect(stored.codes).toHaveLength(3)
     expect((await t.app.db.prisma.report.findUniqueOrThrow({ where: { id: reportId } })).status).toBe('coded')
     const audit = await t.app.db.prisma.auditEvent.findMany({ where: { reportId, action: 'report.coded' } })

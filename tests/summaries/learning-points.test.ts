@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sealCoding } from '../../src/modules/codings/coding-seal.js'
 import { ZServedSummary } from '../../src/modules/summaries/reading.schemas.js'
 import { createApiKey } from '../helpers/api-keys.js'
 import { coding } from '../helpers/codings.js'
@@ -141,7 +142,21 @@ describe('learning points in a regional summary', () => {
       payload: {}
     })
     expect(edited.json()).toMatchObject({ approvals: 2, approvedByYou: true })
-    await t.app.db.prisma.coding.updateMany({ where: { reportId: ids.onTime }, data: { learningPoint: 'Changed.' } })
+    // An edit of the sealed text (the API makes a new coding instead; this is the database under it).
+    const codingId = await codingOf(ids.onTime as string)
+    const { sodium, teamKey } = t.app.keys.get()
+    const resealed = sealCoding(sodium, { summary: '', learningPoint: 'Changed.' }, {
+      codingId, keyVersion: teamKey.version, publicKey: teamKey.publicKey
+    })
+    await t.app.db.prisma.coding.update({
+      where: { id: codingId },
+      data: {
+        learningPointSealed: resealed.learningPointSealed as Uint8Array<ArrayBuffer>,
+        sealedKey: resealed.sealedKey as Uint8Array<ArrayBuffer>,
+        keyVersion: teamKey.version,
+        sealedToVersion: null
+      }
+    })
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/learning-points', headers: lead.headers })
     expect(list.json().points.find((point: { text: string }) => point.text === 'Changed.')).toMatchObject({
       approvals: 0,

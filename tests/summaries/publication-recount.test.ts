@@ -230,8 +230,6 @@ describe('a publication takes exactly the reports a plain recount says it should
         detection: 'colleague',
         setting: 'child_protection',
         handover: false,
-        summary: '',
-        learningPoint: '',
         codedAt: new Date(),
         codes: [{ code: 'TC.HO.02', role: 'contributing' }]
       },

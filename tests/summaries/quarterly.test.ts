@@ -74,8 +74,8 @@ describe('quarterly learning summaries', () => {
     filed.push(uncoded.id)
     // Two leads approve the learning points for publication (issue 18.1: two people, not the coder).
     const leads = [
-      await signedInUser(t.app, { email: 'lead.one@example.org', role: 'lead' }),
-      await signedInUser(t.app, { email: 'lead.two@example.org', role: 'lead' })
+      await signedInUser(t.app, { email: 'lead.one@example.org', role: 'lead', recoveryKey: t.recoveryKey }),
+      await signedInUser(t.app, { email: 'lead.two@example.org', role: 'lead', recoveryKey: t.recoveryKey })
     ]
     const approved = await approvePoints(t.app, filed.slice(0, 2), { closer: reviewer, leads })
     // The non-consenting reporter's point is no one's to approve (404): only the consented one is offered.

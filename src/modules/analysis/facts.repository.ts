@@ -25,7 +25,7 @@ const insertReports = (ids: readonly string[] | 'all') => Prisma.sql`
     (report_id, coding_id, month, region, event_class, setting, detection, reach, event_type, handover, consent,
      has_point, epoch)
   SELECT DISTINCT ON (r.id) r.id, c.id, r.occurred_month, r.region, r.event_class::text, c.setting, c.detection,
-         c.reach_and_harm, c.event_type, c.handover, r.consent_to_publish, c.learning_point <> '', r.analysis_epoch
+         c.reach_and_harm, c.event_type, c.handover, r.consent_to_publish, c.has_point, r.analysis_epoch
   FROM report r JOIN coding c ON c.report_id = r.id
   WHERE r.merged_into_id IS NULL AND ${which(Prisma.sql`r.id`, ids)}
   ORDER BY r.id, c.coded_at, c.id`

@@ -1,5 +1,7 @@
 import type { CodeRole, Prisma, PrismaClient, ReportStatus } from '../../generated/prisma/client.js'
+import { bytes } from '../../db/bytes.js'
 import { createFactsRepository } from '../analysis/facts.repository.js'
+import type { SealedCoding } from './coding-seal.js'
 
 const facts = createFactsRepository()
 
@@ -13,15 +15,25 @@ const CODING = {
   detection: true,
   setting: true,
   handover: true,
-  summary: true,
-  learningPoint: true,
+  summarySealed: true,
+  learningPointSealed: true,
+  sealedKey: true,
+  keyVersion: true,
+  hasPoint: true,
+  unsealedSummary: true,
+  unsealedLearningPoint: true,
   codedAt: true,
   codes: { select: { code: true, role: true }, orderBy: { code: 'asc' } }
 } as const satisfies Prisma.CodingSelect
 
 export type CodingRow = Prisma.CodingGetPayload<{ select: typeof CODING }>
 
-export type CodingInput = Omit<CodingRow, 'codes' | 'id'> & { id: string; codes: { code: string; role: CodeRole }[] }
+/** What a new coding stores: its texts only sealed (coding-seal.ts), never in plaintext. */
+export type CodingInput = Pick<
+  CodingRow,
+  'id' | 'reportId' | 'coderId' | 'taxonomyVersion' | 'eventType' | 'reachAndHarm' | 'detection' | 'setting' |
+  'handover' | 'codedAt'
+> & Partial<SealedCoding & { hasPoint: boolean }> & { codes: { code: string; role: CodeRole }[] }
 
 export type SaveOutcome =
   | { outcome: 'created' | 'replaced' | 'frozen' | 'missing' }
@@ -49,9 +61,17 @@ export const createCodingsRepository = (prisma: PrismaClient) => ({
       if (isMine && existing.some((row) => row.coderId !== coding.coderId)) {
         return { outcome: 'frozen' }
       }
-      const { codes, ...fields } = coding
+      const { codes, summarySealed, learningPointSealed, sealedKey, ...fields } = coding
       await tx.coding.deleteMany({ where: { reportId: coding.reportId, coderId: coding.coderId } })
-      await tx.coding.create({ data: { ...fields, codes: { create: codes } } })
+      await tx.coding.create({
+        data: {
+          ...fields,
+          summarySealed: summarySealed && bytes(summarySealed),
+          learningPointSealed: learningPointSealed && bytes(learningPointSealed),
+          sealedKey: sealedKey && bytes(sealedKey),
+          codes: { create: codes }
+        }
+      })
       await tx.report.updateMany({
         where: { id: coding.reportId, status: { in: ['new', 'in_review'] } },
         data: { status: 'coded' }

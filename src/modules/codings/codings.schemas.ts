@@ -37,15 +37,16 @@ export const ZCodingBody = z
       .string()
       .trim()
       .max(SUMMARY_MAX)
-      .describe("the reviewer's de-identified summary; redacted like a narrative before it is stored"),
+      .describe("the reviewer's de-identified summary; redacted, then sealed to the team key like a narrative"),
     learningPoint: z
       .string()
       .trim()
       .max(LEARNING_POINT_MAX)
       .default('')
       .describe(
-        'a de-identified learning point for the regional summaries, redacted like the summary; published only if ' +
-          'the reporter consented, and destroyed if they withdraw'
+        'a de-identified learning point for the regional summaries, redacted and sealed like the summary (readable ' +
+          'to the server only once two people approve it); published only if the reporter consented, and destroyed ' +
+          'if they withdraw'
       )
   })
   .strict()

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../lib/errors.js'
 import { redact } from '../../lib/redaction/index.js'
+import type { TeamKeyPair } from '../../lib/crypto/sealing.js'
+import type { KeyRing } from '../../plugins/crypto.js'
 import type { RequestSession } from '../../plugins/sessions.js'
 import type { AuditRepository } from '../audit/audit.repository.js'
+import { withTeamKey } from '../auth/session-keys.js'
 import type { Taxonomy, TaxonomyService } from '../taxonomy/taxonomy.service.js'
+import { openCoding, sealCoding } from './coding-seal.js'
 import type { CodingRow, CodingsRepository } from './codings.repository.js'
 import type { TCoding, TCodingBody } from './codings.schemas.js'
 
@@ -11,6 +15,7 @@ export type CodingsServiceDeps = {
   repository: CodingsRepository
   taxonomy: Pick<TaxonomyService, 'current'>
   audit: AuditRepository
+  keys: Pick<KeyRing, 'get'>
   clock?: () => Date
 }
 
@@ -22,7 +27,10 @@ const FACET_KEYS = {
   setting: 'setting'
 } as const
 
-export const toCoding = (row: CodingRow, viewerId: string): TCoding => ({
+type Texts = { summary: string; learningPoint: string }
+
+export const toCoding = (row: Omit<CodingRow, 'summarySealed' | 'learningPointSealed' | 'sealedKey'>, texts: Texts,
+  viewerId: string): TCoding => ({
   id: row.id,
   coderId: row.coderId,
   isMine: row.coderId === viewerId,
@@ -35,8 +43,8 @@ export const toCoding = (row: CodingRow, viewerId: string): TCoding => ({
     setting: row.setting,
     handover: row.handover
   },
-  summary: row.summary,
-  learningPoint: row.learningPoint,
+  summary: texts.summary,
+  learningPoint: texts.learningPoint,
   codedOn: row.codedAt.toISOString().slice(0, 10)
 })
 
@@ -63,12 +71,28 @@ const checkAgainst = (taxonomy: Taxonomy, body: TCodingBody) => {
 }
 
 /**
+ * A coding's texts for a reviewer whose session holds the team key. A coding from before sealing that the start-up
+ * step has not sealed yet (coding-legacy.ts) is read as it still stands.
+ */
+const textsOf = (sodium: Parameters<typeof openCoding>[0], row: CodingRow, keyPair: TeamKeyPair): Texts => {
+  if (row.unsealedSummary !== null || row.unsealedLearningPoint !== null) {
+    return { summary: row.unsealedSummary ?? '', learningPoint: row.unsealedLearningPoint ?? '' }
+  }
+  try {
+    return openCoding(sodium, row, keyPair)
+  } catch (error) {
+    throw new AppError('CONFLICT', 'A coding of this report is sealed to another team key: run `admin reseal`, or ' +
+      'sign in again.', { cause: error })
+  }
+}
+
+/**
  * Coding (DESIGN "Coding and analysis"): leaf codes marked contributing or mitigating, the five facets and a
  * de-identified summary. Each reviewer codes a report independently — a reviewer sees the others' codings only
  * once they have made their own, so double coding measures agreement rather than copying.
  */
 export const createCodingsService = (deps: CodingsServiceDeps) => {
-  const { repository, taxonomy, audit, clock = () => new Date() } = deps
+  const { repository, taxonomy, audit, keys, clock = () => new Date() } = deps
   return {
     code: async (session: RequestSession, reportId: string, body: TCodingBody) => {
       const current = await taxonomy.current()
@@ -79,8 +103,17 @@ export const createCodingsService = (deps: CodingsServiceDeps) => {
       const { redacted, findings } = redact(body.summary)
       const learning = redact(body.learningPoint)
       const now = clock()
-      const row: CodingRow = {
-        id: randomUUID(),
+      const crypto = keys.get()
+      const id = randomUUID()
+      // Sealed to the team key before it is stored: the server keeps no readable copy (issue 17.5).
+      const texts = { summary: redacted, learningPoint: learning.redacted }
+      const sealed = sealCoding(crypto.sodium, texts, {
+        codingId: id,
+        keyVersion: crypto.teamKey.version,
+        publicKey: crypto.teamKey.publicKey
+      })
+      const row = {
+        id,
         reportId,
         coderId: session.userId,
         taxonomyVersion: current.version,
@@ -89,8 +122,8 @@ export const createCodingsService = (deps: CodingsServiceDeps) => {
         detection: body.facets.detection,
         setting: body.facets.setting,
         handover: body.facets.handover,
-        summary: redacted,
-        learningPoint: learning.redacted,
+        ...sealed,
+        hasPoint: learning.redacted !== '',
         codedAt: now,
         codes: [...body.codes].sort((a, b) => a.code.localeCompare(b.code))
       }
@@ -117,7 +150,7 @@ export const createCodingsService = (deps: CodingsServiceDeps) => {
       }
       return {
         replaced: saved.outcome === 'replaced',
-        coding: toCoding(row, session.userId),
+        coding: toCoding({ ...row, unsealedSummary: null, unsealedLearningPoint: null }, texts, session.userId),
         findings,
         learningPointFindings: learning.findings
       }
@@ -126,13 +159,16 @@ export const createCodingsService = (deps: CodingsServiceDeps) => {
     /**
      * The codings a user may see on a report: their own, and the others' once theirs exists — leads included,
      * since leads code too and must code blind. A report nobody may code any more (closed, merged, withdrawn)
-     * shows them all.
+     * shows them all. The texts are opened with the team key the session holds, as the narrative is.
      */
     visibleTo: async (session: RequestSession, reportId: string, status: string): Promise<TCoding[]> => {
       const rows = await repository.forReport(reportId)
       const hasOwn = rows.some((row) => row.coderId === session.userId)
       const isSettled = status === 'closed' || status === 'merged' || status === 'withdrawn'
-      return hasOwn || isSettled ? rows.map((row) => toCoding(row, session.userId)) : []
+      if (!(hasOwn || isSettled) || rows.length === 0) return []
+      const crypto = keys.get()
+      return withTeamKey(crypto, session, (keyPair) =>
+        rows.map((row) => toCoding(row, textsOf(crypto.sodium, row, keyPair), session.userId)))
     }
   }
 }

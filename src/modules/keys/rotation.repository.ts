@@ -32,6 +32,17 @@ export const rotationQueries = (tx: Tx) => ({
   resealMessage: (id: string, sealedKey: Uint8Array, version: number) =>
     tx.reportMessage.update({ where: { id }, data: { teamSealedKey: bytes(sealedKey), sealedToVersion: version } }),
 
+  /** Codings whose data key (summary and learning point, issue 17.5) is sealed to a version other than `version`. */
+  codingsToReseal: (version: number, after: string) =>
+    tx.$queryRaw<{ id: string; sealed_to: number; sealed_key: Uint8Array }[]>`
+      SELECT id::text AS id, COALESCE(sealed_to_version, key_version) AS sealed_to, sealed_key
+      FROM coding
+      WHERE sealed_key IS NOT NULL AND COALESCE(sealed_to_version, key_version) <> ${version} AND id > ${after}::uuid
+      ORDER BY id LIMIT ${BATCH}`,
+
+  resealCoding: (id: string, sealedKey: Uint8Array, version: number) =>
+    tx.coding.update({ where: { id }, data: { sealedKey: bytes(sealedKey), sealedToVersion: version } }),
+
   /** Users who could unseal (or had a grant waiting) and have a grant box to seal the new key to. */
   usersToRegrant: () =>
     tx.user.findMany({

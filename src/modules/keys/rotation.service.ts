@@ -2,18 +2,25 @@ import { toDateOnly } from '../../lib/dates.js'
 import { generateTeamKeyPair, openWithKey, sealBox, sealWithKey } from '../../lib/crypto/sealing.js'
 import { deriveKey, parseRecoveryKey } from '../../lib/crypto/secrets.js'
 import type { Sodium } from '../../lib/crypto/sodium.js'
+import { sealUnsealedCodings } from '../codings/coding-legacy.js'
 import { recoveryContext } from './keys.service.js'
 import { BATCH_SIZE, type RotationRepository, rotationQueries } from './rotation.repository.js'
 
 const FIRST_UUID = '00000000-0000-0000-0000-000000000000'
 
-export type RotationResult = { version: number; reports: number; messages: number; grants: number }
+export type RotationResult = {
+  version: number
+  reports: number
+  messages: number
+  codings: number
+  grants: number
+}
 
 /**
- * Team key rotation (R16): a new key pair n+1, wrapped under the same recovery key; every narrative's and every
- * message's data key re-sealed from whatever version it is sealed to now to n+1 — the ciphertexts are not touched
- * (their associated data keeps the version they were written under); every reviewer who could unseal gets the new
- * key sealed to their grant box, taken up at their next sign-in; every session ends (each held the old key).
+ * Team key rotation (R16): a new key pair n+1, wrapped under the same recovery key; every narrative's, message's
+ * and coding's data key re-sealed from whatever version it is sealed to now to n+1 — the ciphertexts are not
+ * touched (their associated data keeps the version they were written under); every reviewer who could unseal gets
+ * the new key sealed to their grant box, taken up at their next sign-in; every session ends (each held the old key).
  * Running it again with nothing newer re-seals whatever is not yet sealed to the newest version (`reseal`).
  */
 export const createRotationService = ({
@@ -97,6 +104,9 @@ export const createRotationService = ({
           version: target.version,
           reports: await resealAll(q.reportsToReseal, q.resealReport),
           messages: await resealAll(q.messagesToReseal, q.resealMessage),
+          // Codings' summaries and learning points (issue 17.5): those from before sealing are sealed here too.
+          codings: await resealAll(q.codingsToReseal, q.resealCoding) +
+            await sealUnsealedCodings(tx, sodium, target),
           grants: 0
         }
         if (rotate) {

@@ -84,9 +84,21 @@ export const createReceiptsRepository = (prisma: PrismaClient) => ({
       })
       if (moved.count === 1) {
         await destroyReporterText(tx, [id], toDateOnly(at))
-        // The reviewers' summaries and learning points were written from the narrative: they go with it; codes
+        // The reviewers' summaries and learning points were written from the narrative: they go with it (the
+        // sealed texts and their data key, a published copy of the point, any plaintext not yet sealed); codes
         // and facets stay.
-        await tx.coding.updateMany({ where: { reportId: id }, data: { summary: '', learningPoint: '' } })
+        await tx.coding.updateMany({
+          where: { reportId: id },
+          data: {
+            summarySealed: null,
+            learningPointSealed: null,
+            sealedKey: null,
+            learningPoint: '',
+            hasPoint: false,
+            unsealedSummary: null,
+            unsealedLearningPoint: null
+          }
+        })
         // Duplicates counted under this report are counted on their own again, rather than nowhere.
         const freed = await tx.report.findMany({ where: { mergedIntoId: id, status: 'merged' }, select: { id: true } })
         await tx.report.updateMany({

@@ -18,7 +18,8 @@ export const reviewModule: FastifyPluginAsync = async (app) => {
     codings: createCodingsService({
       repository: createCodingsRepository(app.db.prisma),
       taxonomy: app.taxonomy,
-      audit
+      audit,
+      keys: app.keys
     }),
     messages: createMessagesService({ repository: createMessagesRepository(app.db.prisma), keys: app.keys })
   })

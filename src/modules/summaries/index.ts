@@ -53,6 +53,7 @@ export const summariesModule = fp<{ config: Config } & SummariesSchedule>(
       service: createLearningPointsService({
         repository: createLearningPointsRepository(app.db.prisma),
         audit: createAuditRepository(app.db.prisma),
+        keys: app.keys,
         clock
       })
     })

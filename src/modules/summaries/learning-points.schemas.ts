@@ -39,7 +39,8 @@ export const listSchema = {
   tags: ['learning points'],
   summary: 'Consented learning points and their approvals for publication (safety leads; issue 18.1).',
   description: 'Leaves out reports you may still code (open and not coded by you): their points are part of ' +
-    "another reviewer's coding.",
+    "another reviewer's coding. Points are sealed to the team key until approved, so this needs an account that can " +
+    'unseal (403 otherwise).',
   response: { 200: z.object({ points: z.array(ZLearningPoint) }).strict(), ...errors }
 }
 

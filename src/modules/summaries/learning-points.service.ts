@@ -2,12 +2,17 @@ import { toDateOnly } from '../../lib/dates.js'
 import { quasiIdentifiers } from '../../lib/disclosure/quasi-identifiers.js'
 import { AppError } from '../../lib/errors.js'
 import { monthIndexOfDate, quarterLabel } from '../../lib/periods.js'
+import type { TeamKeyPair } from '../../lib/crypto/sealing.js'
+import type { KeyRing } from '../../plugins/crypto.js'
 import type { RequestSession } from '../../plugins/sessions.js'
 import type { AuditRepository } from '../audit/audit.repository.js'
+import { withTeamKey } from '../auth/session-keys.js'
+import { openCoding } from '../codings/coding-seal.js'
 import {
   type LearningPointsRepository,
   type PointRow,
   REQUIRED_APPROVALS,
+  type SealedPointRow,
   textHash,
   validApprovers
 } from './learning-points.js'
@@ -15,11 +20,32 @@ import type { TLearningPoint } from './learning-points.schemas.js'
 
 const LIST_LIMIT = 500
 
-export const createLearningPointsService = ({ repository, audit, clock = () => new Date() }: {
+export const createLearningPointsService = ({ repository, audit, keys, clock = () => new Date() }: {
   repository: LearningPointsRepository
   audit: AuditRepository
+  keys: Pick<KeyRing, 'get'>
   clock?: () => Date
 }) => {
+  /**
+   * Points are sealed to the team key until published (issue 17.5): a lead reads them through the team key their
+   * session holds, as a narrative; a lead whose account cannot unseal yet is told so (403), not shown a list of
+   * blanks.
+   */
+  const opened = <T>(session: RequestSession, work: (open: (row: SealedPointRow) => PointRow) => T) => {
+    const crypto = keys.get()
+    return withTeamKey(crypto, session, (keyPair: TeamKeyPair) =>
+      work(({ learningPointSealed, sealedKey, keyVersion, unsealed, ...row }) => {
+        if (unsealed !== null) return { ...row, text: unsealed }
+        try {
+          const stored = { id: row.codingId, summarySealed: null, learningPointSealed, sealedKey, keyVersion }
+          return { ...row, text: openCoding(crypto.sodium, stored, keyPair).learningPoint }
+        } catch (error) {
+          throw new AppError('CONFLICT', 'A learning point is sealed to another team key: run `admin reseal`, or ' +
+            'sign in again.', { cause: error })
+        }
+      }))
+  }
+
   const describe = (
     row: PointRow,
     approvals: readonly { approverId: string; textHash: string }[],
@@ -41,7 +67,8 @@ export const createLearningPointsService = ({ repository, audit, clock = () => n
 
   return {
     list: async (session: RequestSession) => {
-      const rows = await repository.list(session.userId, LIST_LIMIT)
+      const sealed = await repository.list(session.userId, LIST_LIMIT)
+      const rows = await opened(session, (open) => sealed.map(open))
       const approvals = await repository.approvals(rows.map((row) => row.codingId))
       return {
         points: rows.map((row) =>
@@ -50,8 +77,9 @@ export const createLearningPointsService = ({ repository, audit, clock = () => n
     },
 
     approve: async (session: RequestSession, codingId: string, body: { flagsReviewed: boolean }) => {
-      const row = await repository.one(session.userId, codingId)
-      if (!row) throw new AppError('NOT_FOUND', 'There is no consented learning point of that coding you may read.')
+      const sealed = await repository.one(session.userId, codingId)
+      if (!sealed) throw new AppError('NOT_FOUND', 'There is no consented learning point of that coding you may read.')
+      const row = await opened(session, (open) => open(sealed))
       if (row.coderId === session.userId) {
         throw new AppError('CONFLICT', 'You wrote this learning point: two other people must approve it.')
       }
@@ -68,7 +96,11 @@ export const createLearningPointsService = ({ repository, audit, clock = () => n
         { actorId: session.userId, action: 'learning_point.approve', detail: { codingId, flags: flags.length } },
         clock()
       )
-      return describe(row, await repository.approvals([codingId]), session.userId)
+      const approvals = await repository.approvals([codingId])
+      const point = describe(row, approvals, session.userId)
+      // Approved by two: from now on the server may read it, to publish it with the quarter's summary.
+      if (point.status === 'approved') await repository.publish(codingId, row.text)
+      return point
     }
   }
 }

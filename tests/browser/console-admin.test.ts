@@ -223,7 +223,10 @@ describe.skipIf(!hasChromium())('the admin console in Chromium, by keyboard, at 
   it('previews what a region will receive for the due quarter, as tables, then publishes it', async () => {
     await press(nav('Publications'))
     await page.getByRole('heading', { name: 'Publications', level: 1 }).waitFor()
-    await page.getByRole('button', { name: 'Publish 2026-Q3' }).waitFor()
+    // On a timeout, say what the page shows instead (an error summary, or no quarter due).
+    await page.getByRole('button', { name: 'Publish 2026-Q3' }).waitFor().catch(async (error: unknown) => {
+      throw new Error(`${String(error)}; the page shows: ${await page.locator('main').textContent()}`)
+    })
     await checkPage()
 
     await tabTo(page.getByLabel('Region'))

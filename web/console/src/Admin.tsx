@@ -26,8 +26,9 @@ export const Admin = () => {
     setDone(null)
     try {
       await what()
-      setDone(message ?? null)
       await load()
+      // After the list is loaded again, so that what the notice announces is already on the page.
+      setDone(message ?? null)
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'That did not work.')
     }

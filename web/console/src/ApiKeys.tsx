@@ -46,12 +46,14 @@ export const ApiKeys = () => {
     }
   }, [made])
 
-  const act = async (what: () => Promise<void>) => {
+  // The notice comes after the list is loaded again, so that what it announces is already on the page.
+  const act = async (what: () => Promise<void>, message?: string) => {
     setError(null)
     setDone(null)
     try {
       await what()
       await load()
+      setDone(message ?? null)
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'That did not work.')
     }
@@ -68,8 +70,7 @@ export const ApiKeys = () => {
     act(async () => {
       await api.post(`/api-keys/${key.prefix}/revoke`)
       setMade(null)
-      setDone(`API key ${key.prefix} is revoked: it is refused from its next request.`)
-    })
+    }, `API key ${key.prefix} is revoked: it is refused from its next request.`)
 
   return (
     <main id='main'>

@@ -53,7 +53,7 @@ describe('npm run --silent admin: the documented command lines, as processes', (
     expect(shown.stderr).toMatch(/^WARNING: /)
   })
 
-  it('works beside a running server that waits for its key: init makes it ready, create-user and create-api-key succeed', { timeout: 180_000 }, async () => {
+  it('works beside a running server that waits for its key: init makes it ready, create-user, create-api-key and reset-totp succeed', { timeout: 180_000 }, async () => {
     testDb = await createTestDatabase()
     // stdout piped: no terminal, so the server makes no team key and waits for `admin init` (issue 17.8).
     server = await startChildServer('src/server.ts', testDb.env)

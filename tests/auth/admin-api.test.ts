@@ -19,7 +19,8 @@ describe('admin API: API keys, disabling accounts, publications', () => {
     (await t.app.db.prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true } })).id
 
   beforeAll(async () => {
-    t = await createTestApp()
+    // No automatic publication: the admin publishes 2026-Q3 by hand (the scheduled check would do it a minute in).
+    t = await createTestApp({ env: { PUBLISH_CHECK_MINUTES: '0' } })
     admin = await signIn(t.app, await createUser(t.app, { email: 'admin@example.org', role: 'admin', recoveryKey: t.recoveryKey }))
     reviewerUser = await createUser(t.app, { email: 'reviewer@example.org', recoveryKey: t.recoveryKey })
     reviewer = await signIn(t.app, reviewerUser)

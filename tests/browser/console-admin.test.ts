@@ -62,7 +62,8 @@ describe.skipIf(!hasChromium())('the admin console in Chromium, by keyboard, at 
   }
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { RATE_LIMIT_INTAKE_PER_10MIN: '1000' } })
+    // No automatic publication: the admin publishes 2026-Q3 by hand (the scheduled check would do it a minute in).
+    t = await createTestApp({ env: { RATE_LIMIT_INTAKE_PER_10MIN: '1000', PUBLISH_CHECK_MINUTES: '0' } })
     admin = await createUser(t.app, { email: 'admin@example.org', role: 'admin', recoveryKey: t.recoveryKey })
     // Twelve coded reports about 2026-08 in london: Candid was in use during 2026-Q3 (closed long enough ago to
     // publish), and london has enough reports (SUPPRESS_BELOW) for its summary to have tables.

@@ -12,6 +12,7 @@ import { actionsModule } from './modules/actions/index.js'
 import { alertsModule } from './modules/alerts/index.js'
 import { analysisModule } from './modules/analysis/index.js'
 import { bulletinsModule } from './modules/bulletins/index.js'
+import { apiKeysModule } from './modules/api-keys/index.js'
 import { authModule } from './modules/auth/index.js'
 import { codingsModule } from './modules/codings/index.js'
 import { consoleModule } from './modules/console/index.js'
@@ -121,6 +122,7 @@ export const buildApp = async (config: Config, options: BuildAppOptions = {}): P
   await app.register(analysisModule, { config })
   await app.register(summariesModule, { config, ...options.summaries })
   await app.register(usersModule)
+  await app.register(apiKeysModule, { config })
   await app.register(enrolmentModule, { config })
   await app.register(retentionModule, { config })
   await app.register(alertsModule, { config })

@@ -12,6 +12,8 @@ import {
   expiryDate,
   MAX_DAYS
 } from '../modules/api-keys/api-keys.service.js'
+import { createEnrolmentRepository } from '../modules/enrolment/enrolment.repository.js'
+import { createEnrolmentService } from '../modules/enrolment/enrolment.service.js'
 import { createKeysRepository } from '../modules/keys/keys.repository.js'
 import { createKeysService } from '../modules/keys/keys.service.js'
 import { createRotationRepository } from '../modules/keys/rotation.repository.js'
@@ -32,6 +34,9 @@ import type { CliIo } from './run.js'
  *                                          the user unseal); last line is the user's TOTP `otpauth://` URI
  *   reset-password --email E               new password on stdin line 1, optionally the recovery key on line 2
  *   disable-user --email E                 disable the user and end their sessions
+ *   reset-totp --email E                   void the user's authenticator at once; last line
+ *                                          `enrolment-link: /console#enrol=<token>` (one use, 72 hours), to open on
+ *                                          the server's address, where they scan a new QR code
  *   list-users                             one line per user: email, role, status, can unseal, created
  *   retention-sweep                        destroy narratives and messages past retention now; prints the count
  *   rotate-team-key                        recovery key on stdin: new team key version, every data key re-sealed
@@ -57,6 +62,7 @@ const USAGE = `usage: admin <command>
   create-user --email <address> --role <${ROLES.join('|')}>   (stdin: password, then optionally the recovery key)
   reset-password --email <address>                         (stdin: password, then optionally the recovery key)
   disable-user --email <address>
+  reset-totp --email <address>
   list-users
   retention-sweep
   rotate-team-key                                          (stdin: the recovery key)
@@ -72,14 +78,11 @@ const services = async (db: Database, serverSecret: Uint8Array | undefined) => {
   const sodium = await loadSodium()
   const keys = createKeysService({ repository: createKeysRepository(db.prisma), sodium })
   const master = await keys.resolveServerSecret(serverSecret)
-  const users = createUsersService({
-    repository: createUsersRepository(db.prisma),
-    sodium,
-    totpKey: deriveKey(sodium, master, 'totp')
-  })
+  const totpKey = deriveKey(sodium, master, 'totp')
+  const users = createUsersService({ repository: createUsersRepository(db.prisma), sodium, totpKey })
   // The same subkey the server's key ring holds (src/plugins/crypto.ts), so the keys made here verify there.
   const apiKeyPepper = deriveKey(sodium, master, 'apiKey')
-  return { keys, users, sodium, apiKeyPepper }
+  return { keys, users, sodium, apiKeyPepper, totpKey }
 }
 
 type Services = Awaited<ReturnType<typeof services>>
@@ -253,6 +256,26 @@ export const adminCommand = async (args: readonly string[], io: CliIo): Promise<
       return withServices(io, async ({ users }) => {
         await users.disable(email)
         out(`Disabled ${email}; their sessions are ended.`)
+      })
+    }
+    case 'reset-totp': {
+      const email = requireOption(values.email, 'email')
+      return withServices(io, async ({ sodium, totpKey }, db) => {
+        const user = await createUsersRepository(db.prisma).findByEmail(normaliseEmail(email))
+        if (!user) {
+          throw new Error(`There is no user ${normaliseEmail(email)}.`)
+        }
+        // The same service as the console's "Reset authenticator", so the link works the same way.
+        const enrolment = createEnrolmentService({
+          repository: createEnrolmentRepository(db.prisma),
+          users: createUsersRepository(db.prisma),
+          keys: { get: () => ({ sodium, totpKey }) }
+        })
+        const { enrolmentLink, expiresOn } = await enrolment.resetAuthenticator(user.id)
+        out(`The authenticator of ${user.email} no longer signs in. Give them this link (shown once; it works once,`)
+        out(`until ${expiresOn}) after this server's address, e.g. https://candid.example.org/console#enrol=…; they`)
+        out('scan a new QR code there and confirm a code. Their password stays; their sessions have ended.')
+        out(`enrolment-link: ${enrolmentLink}`)
       })
     }
     case 'list-users':

@@ -53,7 +53,7 @@ describe('npm run --silent admin: the documented command lines, as processes', (
     expect(shown.stderr).toMatch(/^WARNING: /)
   })
 
-  it('works beside a running server that waits for its key: init makes it ready, create-user and create-api-key succeed', { timeout: 180_000 }, async () => {
+  it('works beside a running server that waits for its key: init makes it ready, create-user, create-api-key and reset-totp succeed', { timeout: 180_000 }, async () => {
     testDb = await createTestDatabase()
     // stdout piped: no terminal, so the server makes no team key and waits for `admin init` (issue 17.8).
     server = await startChildServer('src/server.ts', testDb.env)
@@ -72,6 +72,9 @@ describe('npm run --silent admin: the documented command lines, as processes', (
       `${PASSWORD}\n${recoveryKey}\n`
     )
     const apiKey = await runNpm('admin', ['create-api-key', '--region', 'london'], testDb.env)
+    // A lost authenticator reset from the shell: the link it prints opens in the running server's console.
+    const reset = await runNpm('admin', ['reset-totp', '--email', 'Ann@example.org'], testDb.env)
+    const noSuchUser = await runNpm('admin', ['reset-totp', '--email', 'nobody@example.org'], testDb.env)
     const refused = await runNpm('admin', ['create-user', '--email', 'ann@example.org', '--role', 'nobody'], testDb.env, PASSWORD)
 
     expect(created.code, created.stderr).toBe(0)
@@ -80,6 +83,11 @@ describe('npm run --silent admin: the documented command lines, as processes', (
     expect(lastLine(apiKey.stdout)).toMatch(/^api-key: \S+$/)
     expect(refused.code).toBe(1)
     expect(refused.stderr).not.toBe('')
+    expect(reset.code, reset.stderr).toBe(0)
+    expect(lastLine(reset.stdout)).toMatch(/^enrolment-link: \/console#enrol=[\w-]{43}$/)
+    expect(noSuchUser.code).toBe(1)
+    expect(noSuchUser.stderr).toContain('There is no user nobody@example.org.')
+    const token = lastLine(reset.stdout).split('#enrol=')[1] ?? ''
     // The server picks the new key up on its own (it looks every 5 s): ready without a restart.
     const deadline = Date.now() + 30_000
     let status = (await ready()).status
@@ -88,11 +96,19 @@ describe('npm run --silent admin: the documented command lines, as processes', (
       status = (await ready()).status
     }
     expect(status).toBe(200)
+    const started = await fetch(`http://127.0.0.1:${server.port}/api/v1/enrolment/start`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token })
+    })
+    expect(started.status).toBe(200)
+    expect(await started.json()).toMatchObject({ email: 'ann@example.org', purpose: 'authenticator' })
     // Nothing the commands were given or printed reaches the server's log.
     const log = server.lines.join('\n')
     expect(log).not.toContain(PASSWORD)
     expect(log).not.toContain(recoveryKey)
     expect(log).not.toContain(lastLine(apiKey.stdout).replace('api-key: ', ''))
+    expect(log).not.toContain(token)
 
     if (inject('testDatabase').kind === 'pglite') {
       // Owner-only: nobody else may reach the socket (it runs admin commands with the server's database).
@@ -101,7 +117,7 @@ describe('npm run --silent admin: the documented command lines, as processes', (
       expect((await stat(socketPath)).mode & 0o777).toBe(0o600)
       expect((await stat(path.dirname(socketPath))).mode & 0o777).toBe(0o700)
       // They ran in the server, which logs each command's name and nothing it was given.
-      expect(server.lines.filter((line) => line.includes('admin command run for the CLI'))).toHaveLength(4)
+      expect(server.lines.filter((line) => line.includes('admin command run for the CLI'))).toHaveLength(6)
       expect(log).not.toContain('ann@example.org')
       server.process.kill('SIGTERM')
       await server.exited

@@ -133,6 +133,16 @@ const MATRIX = {
   'GET /bulletins/{quarter}/{name}': [404, 404, 404, 404, 404],
   'POST /api/v1/users': [401, 403, 403, 201, 403],
   'POST /api/v1/users/{id}/reset-authenticator': [401, 403, 403, 200, 403],
+  'POST /api/v1/users/{id}/disable': [401, 403, 403, 200, 403],
+  'POST /api/v1/users/{id}/enable': [401, 403, 403, 200, 403],
+  // Regional groups' keys and the publications they read are managed by admins; a key opens none of it.
+  'GET /api/v1/api-keys': [401, 403, 403, 200, 403],
+  'POST /api/v1/api-keys': [401, 403, 403, 201, 403],
+  'POST /api/v1/api-keys/{prefix}/revoke': [401, 403, 403, 200, 403],
+  'GET /api/v1/publications': [401, 403, 403, 200, 403],
+  // 2026-Q3 is published before the matrix runs: publishing it again answers 200 "already" and changes nothing.
+  'POST /api/v1/publications/{quarter}': [401, 403, 403, 200, 403],
+  'GET /api/v1/publications/{quarter}/regions/{region}': [401, 403, 403, 200, 403],
   // Enrolment is for someone without a working account yet: anyone may try a link; an unknown one is 404 (handler).
   'POST /api/v1/enrolment/start': [404, 404, 404, 404, 404],
   'POST /api/v1/enrolment/complete': [404, 404, 404, 404, 404]
@@ -148,6 +158,10 @@ type Fixtures = {
    * (anonymous column), which gives it the key box a grant is sealed to; the grant row comes later.
    */
   newcomerId: string
+  /** A reviewer no other row needs, for the disable and enable rows. */
+  disposableId: string
+  /** The prefix of a key no other row uses, for the revoke row (revoking it again answers 200 too). */
+  spareKeyPrefix: string
   /** A report of its own for one call, where the call changes the report's state (status, merge, withdrawal). */
   freshReport(): Promise<{ id: string; receipt: string }>
   /** The team's recovery key from this app's first start. */
@@ -305,6 +319,14 @@ const CALLS: Record<Route, (f: Fixtures, column: Column) => Call | Promise<Call>
   'GET /bulletins/{quarter}/{name}': () => ({ url: '/bulletins/2026-Q3/london' }),
   'POST /api/v1/users': () => ({ url: '/api/v1/users', payload: { email: `${randomUUID()}@example.org`, role: 'reviewer' } }),
   'POST /api/v1/users/{id}/reset-authenticator': (f) => ({ url: `/api/v1/users/${f.newcomerId}/reset-authenticator` }),
+  'POST /api/v1/users/{id}/disable': (f) => ({ url: `/api/v1/users/${f.disposableId}/disable` }),
+  'POST /api/v1/users/{id}/enable': (f) => ({ url: `/api/v1/users/${f.disposableId}/enable` }),
+  'GET /api/v1/api-keys': () => ({ url: '/api/v1/api-keys' }),
+  'POST /api/v1/api-keys': () => ({ url: '/api/v1/api-keys', payload: { region: 'london', label: 'matrix' } }),
+  'POST /api/v1/api-keys/{prefix}/revoke': (f) => ({ url: `/api/v1/api-keys/${f.spareKeyPrefix}/revoke` }),
+  'GET /api/v1/publications': () => ({ url: '/api/v1/publications' }),
+  'POST /api/v1/publications/{quarter}': () => ({ url: '/api/v1/publications/2026-Q3' }),
+  'GET /api/v1/publications/{quarter}/regions/{region}': () => ({ url: '/api/v1/publications/2026-Q3/regions/london' }),
   'POST /api/v1/enrolment/start': () => ({ url: '/api/v1/enrolment/start', payload: { token: 'x'.repeat(43) } }),
   'POST /api/v1/enrolment/complete': () => ({
     url: '/api/v1/enrolment/complete',
@@ -427,6 +449,12 @@ describe('role × route matrix', () => {
 
     const apiKey = await createApiKey(t.app, 'london', 'route matrix')
     let bulletin: string | undefined
+    const spareKeyPrefix = (await createApiKey(t.app, 'london', 'to revoke')).slice(0, 12)
+    const disposable = await createUser(t.app, { email: 'disposable@example.org', role: 'reviewer' })
+    const { id: disposableId } = await t.app.db.prisma.user.findUniqueOrThrow({
+      where: { email: disposable.email },
+      select: { id: true }
+    })
     // A report about 2026-Q3 (coded or not): Candid was in use then, so the quarter can be published (issue 14.1).
     await postReport(t.app, reportBody({ occurredMonth: '2026-08', region: 'london' }))
     await t.app.summaries.publish('2026-Q3')
@@ -435,6 +463,8 @@ describe('role × route matrix', () => {
       report: await freshReport(),
       apiKey,
       newcomerId,
+      disposableId,
+      spareKeyPrefix,
       recoveryKey,
       freshReport,
       newAction: async () => (await t.app.actions.create({ ...ACTION, reportIds: [] }, randomUUID())).id,

@@ -7,6 +7,7 @@ import { learningPointsRoutes } from './learning-points.routes.js'
 import { createLearningPointsService } from './learning-points.service.js'
 import { createPublicationRepository } from './publication.repository.js'
 import { createReadingService } from './reading.service.js'
+import { publicationsRoutes } from './publications.routes.js'
 import { summariesRoutes } from './summaries.routes.js'
 import { createSummariesService, type SummariesService } from './summaries.service.js'
 
@@ -46,6 +47,12 @@ export const summariesModule = fp<{ config: Config } & SummariesSchedule>(
       service,
       reading: createReadingService(app.db.prisma, app.taxonomy),
       disclosure: { threshold: config.publication.threshold, base: config.publication.base }
+    })
+    // Admins see, publish and preview the publications in the console (issue 12).
+    await app.register(publicationsRoutes, {
+      prefix: '/api/v1/publications',
+      service,
+      audit: createAuditRepository(app.db.prisma)
     })
     // Leads approve learning points for publication here (issue 18.1).
     await app.register(learningPointsRoutes, {

@@ -153,6 +153,19 @@ export const createPublicationRepository = (prisma: PrismaClient) => ({
   store: (tx: Tx, quarter: string, publishedOn: Date, snapshots: { region: string; json: string; csv: string }[]) =>
     tx.publication.createMany({ data: snapshots.map((snapshot) => ({ quarter, publishedOn, ...snapshot })) }),
 
+  /** Every quarter published, oldest first, with the day it was published (for the admins' console). */
+  published: async () =>
+    (
+      await prisma.publication.findMany({
+        distinct: ['quarter'],
+        select: { quarter: true, publishedOn: true },
+        orderBy: { quarter: 'asc' }
+      })
+    ).map((row) => ({ quarter: row.quarter, publishedOn: row.publishedOn.toISOString().slice(0, 10) })),
+
+  /** The day Candid came into use, outside a publication (the admins' list of due quarters). */
+  inUseSinceNow: () => createPublicationRepository(prisma).inUseSince(prisma as unknown as Tx),
+
   quarters: async (region: string) =>
     (await prisma.publication.findMany({ where: { region }, select: { quarter: true }, orderBy: { quarter: 'asc' } }))
       .map((row) => row.quarter),

@@ -86,6 +86,9 @@ export const createUsersRepository = (prisma: PrismaClient) => ({
       prisma.session.deleteMany({ where: { userId: id } })
     ]),
 
+  /** Lets a disabled user sign in again (with the password and authenticator they had); no session comes back. */
+  enable: (id: string) => prisma.user.update({ where: { id }, data: { disabledAt: null }, select: { id: true } }),
+
   /** Stores a grant only if the user's grant box is still the one it was sealed to (no password change between). */
   setGrant: async (id: string, boxPublicKey: Uint8Array, pendingGrant: Uint8Array, version: number) =>
     (

@@ -32,3 +32,18 @@ export const grantSchema = {
   params: ZUserParams,
   response: { 200: ZUser, 400: ZErrorResponse, ...errors, 404: ZErrorResponse, 409: ZErrorResponse }
 }
+
+export const disableSchema = {
+  tags: ['admin'],
+  summary:
+    'Disable an account (needs X-CSRF-Token): its sessions end at once, sign-in and its enrolment links are refused.',
+  params: ZUserParams,
+  response: { 200: ZUser, 400: ZErrorResponse, ...errors, 404: ZErrorResponse, 409: ZErrorResponse }
+}
+
+export const enableSchema = {
+  tags: ['admin'],
+  summary: 'Enable a disabled account again (needs X-CSRF-Token): its user signs in as before.',
+  params: ZUserParams,
+  response: { 200: ZUser, 400: ZErrorResponse, ...errors, 404: ZErrorResponse }
+}

@@ -5,23 +5,30 @@ import { ErrorSummary } from './ui.js'
 type User = { id: string; email: string; role: string; status: string; canUnseal: boolean; hasPendingGrant: boolean }
 type Link = { enrolmentLink: string; expiresOn: string }
 
-/** Accounts: create one (its enrolment link is shown once), reset a lost authenticator, grant unsealing. */
+/**
+ * Accounts: create one (its enrolment link is shown once), reset a lost authenticator, grant unsealing, disable an
+ * account (its sessions end at once) or enable it again.
+ */
 export const Admin = () => {
   const [users, setUsers] = useState<User[]>([])
   const [email, setEmail] = useState('')
   const [role, setRole] = useState('reviewer')
   const [link, setLink] = useState<{ for: string } & Link | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [done, setDone] = useState<string | null>(null)
 
   const load = async () => setUsers((await api.get<{ users: User[] }>('/users')).users)
   useEffect(() => {
     load().catch(() => setError('The accounts could not be loaded.'))
   }, [])
-  const act = async (what: () => Promise<void>) => {
+  const act = async (what: () => Promise<void>, message?: string) => {
     setError(null)
+    setDone(null)
     try {
       await what()
       await load()
+      // After the list is loaded again, so that what the notice announces is already on the page.
+      setDone(message ?? null)
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'That did not work.')
     }
@@ -40,6 +47,7 @@ export const Admin = () => {
     <main id='main'>
       <h1>Accounts</h1>
       <ErrorSummary messages={error ? [error] : []} />
+      {done && <p class='notice' role='status'>{done}</p>}
       {link && (
         <div class='notice' role='status'>
           <p>Enrolment link for {link.for}, shown once; it works once, until {link.expiresOn}:</p>
@@ -59,7 +67,7 @@ export const Admin = () => {
         <button type='submit'>Create account</button>
       </form>
       <h2>Users</h2>
-      <div class='table-wrap'>
+      <div class='table-wrap' tabIndex={0} role='region' aria-label='Users, scrollable'>
         <table>
           <caption class='visually-hidden'>Users</caption>
           <thead>
@@ -72,7 +80,7 @@ export const Admin = () => {
               <tr key={user.id}>
                 <th scope='row'>{user.email}</th>
                 <td>{user.role}</td>
-                <td>{user.status}</td>
+                <td>{user.status === 'disabled' ? 'Disabled' : 'Active'}</td>
                 <td>{user.canUnseal ? 'Yes' : user.hasPendingGrant ? 'At next sign-in' : 'No'}</td>
                 <td>
                   <button
@@ -86,6 +94,23 @@ export const Admin = () => {
                       Grant unsealing<span class='visually-hidden'> to {user.email}</span>
                     </button>
                   )}
+                  {user.status === 'active'
+                    ? (
+                      <button
+                        type='button' class='secondary'
+                        onClick={() => act(async () => { await api.post(`/users/${user.id}/disable`) }, `${user.email} is disabled; their sessions have ended.`)}
+                      >
+                        Disable<span class='visually-hidden'> {user.email}</span>
+                      </button>
+                      )
+                    : (
+                      <button
+                        type='button' class='secondary'
+                        onClick={() => act(async () => { await api.post(`/users/${user.id}/enable`) }, `${user.email} can sign in again.`)}
+                      >
+                        Enable<span class='visually-hidden'> {user.email}</span>
+                      </button>
+                      )}
                 </td>
               </tr>
             ))}

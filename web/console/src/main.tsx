@@ -1,22 +1,33 @@
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { api, type Session, setCsrfToken, whenSignedOut } from './api.js'
+import { Account } from './Account.js'
 import { Admin } from './Admin.js'
+import { ApiKeys } from './ApiKeys.js'
 import { Dashboard } from './Dashboard.js'
 import { Enrol } from './Enrol.js'
 import { watchIdle } from './idle.js'
+import { Publications } from './Publications.js'
 import { Queue } from './Queue.js'
 import { Report } from './Report.js'
 import { SignIn } from './SignIn.js'
 
 type View = { name: 'queue' } | { name: 'report'; id: string } | { name: 'dashboard' } | { name: 'admin' }
+  | { name: 'apikeys' } | { name: 'publications' } | { name: 'account' }
 
 const VIEWS_BY_ROLE: Record<Session['role'], View['name'][]> = {
-  reviewer: ['queue'],
-  lead: ['queue', 'dashboard'],
-  admin: ['admin']
+  reviewer: ['queue', 'account'],
+  lead: ['queue', 'dashboard', 'account'],
+  admin: ['admin', 'apikeys', 'publications', 'account']
 }
-const VIEW_NAMES: Record<string, string> = { queue: 'Queue', dashboard: 'Dashboard', admin: 'Accounts' }
+const VIEW_NAMES: Record<string, string> = {
+  queue: 'Queue',
+  dashboard: 'Dashboard',
+  admin: 'Accounts',
+  apikeys: 'API keys',
+  publications: 'Publications',
+  account: 'Your account'
+}
 
 /** The first view: the dashboard's filters may come from a shared address; a report never does. */
 const initialView = (role: Session['role']): View => {
@@ -116,6 +127,9 @@ const App = () => {
       {view.name === 'report' && <Report id={view.id} onBack={() => setView({ name: 'queue' })} />}
       {view.name === 'dashboard' && <Dashboard />}
       {view.name === 'admin' && <Admin />}
+      {view.name === 'apikeys' && <ApiKeys />}
+      {view.name === 'publications' && <Publications />}
+      {view.name === 'account' && <Account session={session} onSession={(next) => setSession(next)} />}
     </>
   )
 }

@@ -66,6 +66,8 @@ export const pgliteMigrationAdapter = (client: PGlite): MigrationAdapter => {
  */
 export const postgresMigrationAdapter = (connectionString: string): MigrationAdapter => {
   const pool = new pg.Pool({ connectionString, max: 1, idleTimeoutMillis: 0, application_name: 'candid-migrate' })
+  // Without a listener an idle connection the server ends would be an uncaught exception (see database.ts).
+  pool.on('error', () => undefined)
   const inner = new PrismaPg(pool)
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: inner.provider,

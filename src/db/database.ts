@@ -36,8 +36,12 @@ export type Database = {
  */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 }
 
-const openPostgres = (url: string, poolMax: number): Database => {
+const openPostgres = (url: string, poolMax: number, options: OpenOptions): Database => {
   const pool = new pg.Pool({ connectionString: url, max: poolMax, application_name: 'candid' })
+  // An idle connection the server ends (a restart, a failover, an administrator) makes the pool emit 'error'; with
+  // no listener that is an uncaught exception and the whole service stops. The pool has already dropped that
+  // connection and opens a new one for the next query; readiness (/health/ready) reports a database that is gone.
+  pool.on('error', (error) => options.onIdleError?.(error))
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS })
 
   return {
@@ -87,9 +91,11 @@ const openPglite = async (dataDir: string, options: OpenOptions): Promise<Databa
 export type OpenOptions = {
   /** Embedded database only: how long to wait for another process's lock (a server after a crash waits). */
   waitForLockMs?: number
+  /** PostgreSQL only: told when the server ends an idle pooled connection (the pool replaces it by itself). */
+  onIdleError?: (error: Error) => void
 }
 
 export const openDatabase = (config: Config['database'], options: OpenOptions = {}): Promise<Database> =>
   config.kind === 'postgres'
-    ? Promise.resolve(openPostgres(config.url, config.poolMax))
+    ? Promise.resolve(openPostgres(config.url, config.poolMax, options))
     : openPglite(config.dataDir, options)

@@ -56,7 +56,11 @@ export const assertDurable = async (db: Database): Promise<void> => {
 /** Opens the configured database, brings its schema up to date, and closes it when the app closes. */
 export default fp<DatabasePluginOptions>(
   async (app, { config, database }) => {
-    const db = database ?? (await openDatabase(config.database, { waitForLockMs: RESTART_WAIT_MS }))
+    const db = database ?? (await openDatabase(config.database, {
+      waitForLockMs: RESTART_WAIT_MS,
+      // The driver's message and code only (e.g. "terminating connection due to administrator command").
+      onIdleError: (error) => app.log.warn({ err: error }, 'database connection closed by the server while idle')
+    }))
     const isOwned = database === undefined
 
     // Settings found off stop the start. A database that cannot be asked yet stops it only if we must migrate

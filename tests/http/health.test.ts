@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import pg from 'pg'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { migrateDatabase } from '../../src/db/migrator.js'
 import { printRecoveryKey, terminalRecoveryKeyPrinter } from '../../src/plugins/crypto.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
@@ -134,4 +135,28 @@ describe('health', () => {
     expect(before.statusCode).toBe(503)
     expect(before.json().message).toMatch(/run `npm run admin -- init`/)
   })
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    'keeps serving when PostgreSQL ends its idle connections (a restart or failover), and says so in the log',
+    async () => {
+      t = await createTestApp()
+      expect((await t.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200)
+      const url = t.database.env.DATABASE_URL!
+      const admin = new pg.Client({ connectionString: url })
+      await admin.connect()
+      try {
+        const { rows } = await admin.query<{ ended: boolean }>(
+          `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name = 'candid' AND pid <> pg_backend_pid()`
+        )
+        expect(rows.some((row) => row.ended)).toBe(true)
+      } finally {
+        await admin.end()
+      }
+      await vi.waitFor(() => expect(t!.logs.lines.join('\n')).toMatch(/closed by the server while idle/))
+
+      const ready = await t.app.inject({ method: 'GET', url: '/health/ready' })
+      expect(ready.statusCode).toBe(200)
+    }
+  )
 })

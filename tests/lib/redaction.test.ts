@@ -321,7 +321,9 @@ describe('redaction: address lines, employers and postcode look-alikes', () => {
 })
 
 describe('redaction cannot be used for denial of service (R12)', () => {
-  it('finishes adversarial text at the 10,000-character limit in < 100 ms', () => {
+  // Measured in CPU time (user + system of this process), not wall time: the bound is on the work redaction does,
+  // and a 2-core machine running other test files at once stretches wall time by whatever else is scheduled.
+  it('finishes adversarial text at the 10,000-character limit in < 100 ms of CPU time', () => {
     const adversarial = [
       '1 '.repeat(5000),
       'a'.repeat(10000),
@@ -344,9 +346,10 @@ describe('redaction cannot be used for denial of service (R12)', () => {
       fc.property(
         fc.oneof(fc.constantFrom(...adversarial), fc.string({ minLength: 9000, maxLength: 10000 })),
         (text) => {
-          const started = performance.now()
+          const started = process.cpuUsage()
           redact(text)
-          timings.push(performance.now() - started)
+          const used = process.cpuUsage(started)
+          timings.push((used.user + used.system) / 1000)
         }),
       { numRuns: 200 }
     )

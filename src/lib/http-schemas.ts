@@ -13,6 +13,10 @@ export const ZErrorResponse = z
 
 export type TErrorResponse = z.infer<typeof ZErrorResponse>
 
+/** The error answers a route declares, each with the one error body: `errorResponses(400, 401, 403)`. */
+export const errorResponses = <const C extends number>(...codes: C[]) =>
+  Object.fromEntries(codes.map((code) => [code, ZErrorResponse])) as Record<C, typeof ZErrorResponse>
+
 /** A month as YYYY-MM (events are kept to their month, never their day). */
 export const ZMonth = z.string().regex(/^(?:19|20)\d{2}-(?:0[1-9]|1[0-2])$/, { error: 'expected a month as YYYY-MM' })
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ZErrorResponse, ZId } from '../../lib/http-schemas.js'
+import { errorResponses, ZId } from '../../lib/http-schemas.js'
 
 export const ACTION_STATUSES = ['proposed', 'agreed', 'in_progress', 'done', 'dropped'] as const
 
@@ -24,13 +24,7 @@ export const ZAction = z
   })
   .strict()
 
-const errors = {
-  400: ZErrorResponse,
-  401: ZErrorResponse,
-  403: ZErrorResponse,
-  404: ZErrorResponse,
-  409: ZErrorResponse
-}
+const errors = errorResponses(400, 401, 403, 404, 409)
 
 export const createActionSchema = {
   tags: ['actions'],

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ZErrorResponse, ZId } from '../../lib/http-schemas.js'
+import { errorResponses, ZErrorResponse, ZId } from '../../lib/http-schemas.js'
 import { ZFinding } from '../redaction/redaction.schemas.js'
 
 export const HAZARD_MAX = 2000
@@ -38,13 +38,7 @@ export const ZAlert = z
 
 export const ZPublicAlert = ZAlert.omit({ status: true, draftedOn: true }).extend({ issuedOn: z.string() }).strict()
 
-const errors = {
-  400: ZErrorResponse,
-  401: ZErrorResponse,
-  403: ZErrorResponse,
-  404: ZErrorResponse,
-  409: ZErrorResponse
-}
+const errors = errorResponses(400, 401, 403, 404, 409)
 const ZParams = z.object({ id: ZId }).strict()
 
 export const draftSchema = {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ZErrorResponse } from '../../lib/http-schemas.js'
+import { errorResponses } from '../../lib/http-schemas.js'
 import { parsePeriod } from '../../lib/periods.js'
 
 /** A month ("2026-03") or a quarter ("2026-Q1"). */
@@ -202,7 +202,7 @@ export const ZRisingResponse = z
   .strict()
 export type TRisingResponse = z.infer<typeof ZRisingResponse>
 
-const errors = { 400: ZErrorResponse, 401: ZErrorResponse, 403: ZErrorResponse }
+const errors = errorResponses(400, 401, 403)
 
 export const trendsSchema = {
   tags: ['analysis'],

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ZErrorResponse } from '../../lib/http-schemas.js'
+import { errorResponses, ZErrorResponse } from '../../lib/http-schemas.js'
 import { DEFAULT_DAYS, MAX_DAYS } from './api-keys.service.js'
 
 const ZPrefix = z
@@ -27,7 +27,7 @@ export const ZCreateApiKeyBody = z
   })
   .strict()
 
-const errors = { 400: ZErrorResponse, 401: ZErrorResponse, 403: ZErrorResponse }
+const errors = errorResponses(400, 401, 403)
 
 export const listApiKeysSchema = {
   tags: ['admin'],

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ZErrorResponse, ZId } from '../../lib/http-schemas.js'
+import { errorResponses, ZErrorResponse, ZId } from '../../lib/http-schemas.js'
 import { SUPPRESSED_SYMBOL } from '../summaries/summaries.schemas.js'
 
 /** The whole country's bulletin; every other scope is a configured region. */
@@ -92,13 +92,7 @@ export const ZBulletinDraft = z
   })
   .strict()
 
-const errors = {
-  400: ZErrorResponse,
-  401: ZErrorResponse,
-  403: ZErrorResponse,
-  404: ZErrorResponse,
-  409: ZErrorResponse
-}
+const errors = errorResponses(400, 401, 403, 404, 409)
 const ZParams = z.object({ id: ZId }).strict()
 
 export const createDraftSchema = {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ZErrorResponse, ZReportParams } from '../../lib/http-schemas.js'
+import { errorResponses, ZReportParams } from '../../lib/http-schemas.js'
 import { ZFinding } from '../redaction/redaction.schemas.js'
 
 export const MESSAGE_MAX = 5000
@@ -20,13 +20,7 @@ export const ZMessage = z
 
 export const ZPostedMessage = z.object({ message: ZMessage, findings: z.array(ZFinding) }).strict()
 
-const errors = {
-  400: ZErrorResponse,
-  401: ZErrorResponse,
-  403: ZErrorResponse,
-  404: ZErrorResponse,
-  409: ZErrorResponse
-}
+const errors = errorResponses(400, 401, 403, 404, 409)
 
 export const questionSchema = {
   tags: ['review'],

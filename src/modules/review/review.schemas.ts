@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ZErrorResponse, ZId, ZMonth, ZReportParams } from '../../lib/http-schemas.js'
+import { errorResponses, ZErrorResponse, ZId, ZMonth, ZReportParams } from '../../lib/http-schemas.js'
 import { ZCoding } from '../codings/codings.schemas.js'
 import { ZMessage } from '../messages/messages.schemas.js'
 import { DETECTIONS, EVENT_CLASSES, SETTINGS } from '../reports/reports.schemas.js'
@@ -79,7 +79,7 @@ export const ZMergeBody = z
 
 export const ZStatusBody = z.object({ status: z.enum(['in_review', 'closed']) }).strict()
 
-const errors = { 400: ZErrorResponse, 401: ZErrorResponse, 403: ZErrorResponse }
+const errors = errorResponses(400, 401, 403)
 
 export const queueSchema = {
   tags: ['review'],

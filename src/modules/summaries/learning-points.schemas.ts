@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ZErrorResponse } from '../../lib/http-schemas.js'
+import { errorResponses, ZErrorResponse } from '../../lib/http-schemas.js'
 
 const ZFlag = z
   .object({
@@ -33,7 +33,7 @@ export const ZApprovalBody = z
 
 const ZParams = z.object({ codingId: z.string().uuid() }).strict()
 
-const errors = { 401: ZErrorResponse, 403: ZErrorResponse }
+const errors = errorResponses(401, 403)
 
 export const listSchema = {
   tags: ['learning points'],

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { ZErrorResponse } from '../../lib/http-schemas.js'
+import { errorResponses, ZErrorResponse } from '../../lib/http-schemas.js'
 import { ZSummary } from './summaries.schemas.js'
 
 const ZQuarter = z.string().regex(/^(?:19|20)\d{2}-Q[1-4]$/, { error: 'expected a quarter as YYYY-Qn' })
 
-const errors = { 400: ZErrorResponse, 401: ZErrorResponse, 403: ZErrorResponse }
+const errors = errorResponses(400, 401, 403)
 
 export const overviewSchema = {
   tags: ['admin'],

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ZErrorResponse, ZId } from '../../lib/http-schemas.js'
+import { errorResponses, ZErrorResponse, ZId } from '../../lib/http-schemas.js'
 
 export const ZUser = z
   .object({
@@ -15,7 +15,7 @@ export const ZUser = z
 
 export const ZUserParams = z.object({ id: ZId }).strict()
 
-const errors = { 401: ZErrorResponse, 403: ZErrorResponse }
+const errors = errorResponses(401, 403)
 
 export const listUsersSchema = {
   tags: ['admin'],

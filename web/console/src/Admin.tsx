@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
-import { api, ApiError } from './api.js'
-import { ErrorSummary } from './ui.js'
+import { api } from './api.js'
+import { ErrorSummary, useActions } from './ui.js'
 
 type User = { id: string; email: string; role: string; status: string; canUnseal: boolean; hasPendingGrant: boolean }
 type Link = { enrolmentLink: string; expiresOn: string }
@@ -14,25 +14,12 @@ export const Admin = () => {
   const [email, setEmail] = useState('')
   const [role, setRole] = useState('reviewer')
   const [link, setLink] = useState<{ for: string } & Link | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [done, setDone] = useState<string | null>(null)
 
   const load = async () => setUsers((await api.get<{ users: User[] }>('/users')).users)
+  const { act, error, setError, done } = useActions(load)
   useEffect(() => {
     load().catch(() => setError('The accounts could not be loaded.'))
   }, [])
-  const act = async (what: () => Promise<void>, message?: string) => {
-    setError(null)
-    setDone(null)
-    try {
-      await what()
-      await load()
-      // After the list is loaded again, so that what the notice announces is already on the page.
-      setDone(message ?? null)
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'That did not work.')
-    }
-  }
   const create = (event: Event) => {
     event.preventDefault()
     return act(async () => {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, ApiError } from './api.js'
-import { ErrorSummary } from './ui.js'
+import { api } from './api.js'
+import { ErrorSummary, useActions } from './ui.js'
 
 type ApiKey = {
   prefix: string
@@ -27,8 +27,6 @@ export const ApiKeys = () => {
   const [label, setLabel] = useState('')
   const [days, setDays] = useState('365')
   const [made, setMade] = useState<Made | null>(null)
-  const [done, setDone] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
   const shown = useRef<HTMLDivElement>(null)
 
   const load = async () => {
@@ -37,6 +35,7 @@ export const ApiKeys = () => {
     setRegions(answer.regions)
     setRegion((current) => current || answer.regions[0] || '')
   }
+  const { act, error, setError, done } = useActions(load)
   useEffect(() => {
     load().catch(() => setError('The API keys could not be loaded.'))
   }, [])
@@ -46,18 +45,6 @@ export const ApiKeys = () => {
     }
   }, [made])
 
-  // The notice comes after the list is loaded again, so that what it announces is already on the page.
-  const act = async (what: () => Promise<void>, message?: string) => {
-    setError(null)
-    setDone(null)
-    try {
-      await what()
-      await load()
-      setDone(message ?? null)
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'That did not work.')
-    }
-  }
   const create = (event: Event) => {
     event.preventDefault()
     setMade(null)

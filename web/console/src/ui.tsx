@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { ApiError } from './api.js'
 
 /** The GOV.UK pattern the reporter form uses: a focused summary at the top, so a screen reader hears it at once. */
 export const ErrorSummary = ({ messages }: { messages: string[] }) => {
@@ -33,3 +34,24 @@ export const STATUS_LABELS: Record<string, string> = {
 }
 
 export const label = (key: string) => STATUS_LABELS[key] ?? key.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())
+
+/**
+ * An admin page's changes: `act(change, notice)` runs one, loads the page's list again, and only then sets the
+ * notice, so that what it announces is already on the page; a refusal becomes the error (the service's message).
+ */
+export const useActions = (load: () => Promise<void>) => {
+  const [error, setError] = useState<string | null>(null)
+  const [done, setDone] = useState<string | null>(null)
+  const act = async (what: () => Promise<void>, message?: string) => {
+    setError(null)
+    setDone(null)
+    try {
+      await what()
+      await load()
+      setDone(message ?? null)
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : 'That did not work.')
+    }
+  }
+  return { act, error, setError, done }
+}

@@ -62,8 +62,8 @@ describe('regional summaries: labels, cuts and series', () => {
       }
     }
     const leads = [
-      await signedInUser(t.app, { email: 'lead.series.one@example.org', role: 'lead' }),
-      await signedInUser(t.app, { email: 'lead.series.two@example.org', role: 'lead' })
+      await signedInUser(t.app, { email: 'lead.series.one@example.org', role: 'lead', recoveryKey: t.recoveryKey }),
+      await signedInUser(t.app, { email: 'lead.series.two@example.org', role: 'lead', recoveryKey: t.recoveryKey })
     ]
     const approved = await approvePoints(t.app, [filed[12] as string], { closer: reviewer, leads })
     expect(approved.map((res) => res.statusCode)).toEqual([200, 200])

@@ -166,6 +166,11 @@ describe('the quarterly learning bulletin', () => {
       payload: { quarter, scope: 'north-east' }
     })
     expect(again.statusCode).toBe(409)
+    // The list gives the console what a new draft can be made from: the published quarters and the scopes.
+    const listed = await get('/api/v1/bulletins/drafts', { cookie: reviewer.cookie })
+    expect(listed.statusCode, listed.body).toBe(200)
+    expect(listed.json()).toMatchObject({ quarters: [quarter, previous], scopes: ['national', ...t.config.regions] })
+    expect(listed.json().bulletins.map((one: { content: { scope: string } }) => one.content.scope)).toEqual(['national', 'north-east'])
 
     const id = drafts.national as string
     // One approval, then an edit: the approval no longer counts (it was of other words).

@@ -70,6 +70,11 @@ export const createBulletinsRepository = (prisma: PrismaClient) => ({
   exists: async (quarter: string, scope: string) =>
     (await prisma.bulletin.count({ where: { quarter, scope } })) > 0,
 
+  /** The published quarters, newest first: what a bulletin can be drafted from. */
+  publishedQuarters: async () =>
+    (await prisma.publication.findMany({ distinct: ['quarter'], select: { quarter: true }, orderBy: { quarter: 'desc' } }))
+      .map((row) => row.quarter),
+
   list: () => prisma.bulletin.findMany({ select: DRAFT_FIELDS, orderBy: [{ quarter: 'desc' }, { scope: 'asc' }] }),
 
   /** A new content voids every approval of the old one (they hold its hash, and are removed to keep that plain). */

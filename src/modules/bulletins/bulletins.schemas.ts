@@ -110,7 +110,17 @@ export const createDraftSchema = {
 export const listDraftsSchema = {
   tags: ['bulletins'],
   summary: 'Bulletins drafted and approved, newest quarter first (reviewers, leads).',
-  response: { 200: z.object({ bulletins: z.array(ZBulletinDraft) }).strict(), ...errors }
+  description: 'With the published quarters (newest first) and the scopes a new draft can take.',
+  response: {
+    200: z
+      .object({
+        bulletins: z.array(ZBulletinDraft),
+        quarters: z.array(ZQuarter).describe('published quarters, newest first: what a draft is made from'),
+        scopes: z.array(z.string()).describe(`"${NATIONAL}" and the configured regions`)
+      })
+      .strict(),
+    ...errors
+  }
 }
 
 export const showDraftSchema = {

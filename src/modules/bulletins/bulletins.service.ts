@@ -134,7 +134,12 @@ export const createBulletinsService = (deps: BulletinsServiceDeps) => {
       return view(row, userId)
     },
 
-    list: async (userId: string) => ({ bulletins: (await repository.list()).map((row) => view(row, userId)) }),
+    // With what a new draft can be made from, so that the console offers choices rather than a free-text quarter.
+    list: async (userId: string) => ({
+      bulletins: (await repository.list()).map((row) => view(row, userId)),
+      quarters: await repository.publishedQuarters(),
+      scopes: [NATIONAL, ...regions]
+    }),
 
     show: async (id: string, userId: string) => view(await found(id), userId),
 

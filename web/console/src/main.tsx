@@ -4,6 +4,7 @@ import { api, type Session, setCsrfToken, whenSignedOut } from './api.js'
 import { Account } from './Account.js'
 import { Admin } from './Admin.js'
 import { ApiKeys } from './ApiKeys.js'
+import { Bulletins } from './Bulletins.js'
 import { Dashboard } from './Dashboard.js'
 import { Enrol } from './Enrol.js'
 import { watchIdle } from './idle.js'
@@ -13,11 +14,11 @@ import { Report } from './Report.js'
 import { SignIn } from './SignIn.js'
 
 type View = { name: 'queue' } | { name: 'report'; id: string } | { name: 'dashboard' } | { name: 'admin' }
-  | { name: 'apikeys' } | { name: 'publications' } | { name: 'account' }
+  | { name: 'apikeys' } | { name: 'publications' } | { name: 'bulletins' } | { name: 'account' }
 
 const VIEWS_BY_ROLE: Record<Session['role'], View['name'][]> = {
-  reviewer: ['queue', 'account'],
-  lead: ['queue', 'dashboard', 'account'],
+  reviewer: ['queue', 'bulletins', 'account'],
+  lead: ['queue', 'dashboard', 'bulletins', 'account'],
   admin: ['admin', 'apikeys', 'publications', 'account']
 }
 const VIEW_NAMES: Record<string, string> = {
@@ -26,6 +27,7 @@ const VIEW_NAMES: Record<string, string> = {
   admin: 'Accounts',
   apikeys: 'API keys',
   publications: 'Publications',
+  bulletins: 'Bulletins',
   account: 'Your account'
 }
 
@@ -129,6 +131,7 @@ const App = () => {
       {view.name === 'admin' && <Admin />}
       {view.name === 'apikeys' && <ApiKeys />}
       {view.name === 'publications' && <Publications />}
+      {view.name === 'bulletins' && <Bulletins role={session.role} />}
       {view.name === 'account' && <Account session={session} onSession={(next) => setSession(next)} />}
     </>
   )

@@ -97,8 +97,9 @@ describe('actions in the quarterly summary', () => {
         headers: { authorization: `Bearer ${key}`, accept: 'text/csv' }
       })
       expect(csv.statusCode).toBe(200)
-      expect(csv.body.split('\r\n')).toContain(`${quarter},north-east,actions,done,PA,15`)
-      expect(csv.body.split('\r\n')).toContain(`${quarter},north-east,actions,proposed,total,0`)
+      // Each category with its label after it (issue 14.4), as in every table of the CSV.
+      expect(csv.body.split('\r\n')).toContain(`${quarter},north-east,actions,done,PA,Practitioner actions,15`)
+      expect(csv.body.split('\r\n')).toContain(`${quarter},north-east,actions,proposed,total,Total,0`)
       if (url) expect(csv.body).not.toContain(',event_class,')
     }
   })

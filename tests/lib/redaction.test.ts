@@ -287,6 +287,16 @@ describe('redaction: address lines, employers and postcode look-alikes', () => {
     expect(redact(text)).toEqual({ redacted: text, findings: [] })
   })
 
+  // Found by the property tests' random input and in review: each once read as an address or a postcode.
+  it.each([
+    ['Three weeks later the Section 47 enquiry closed.', 'Three weeks later the Section 47 enquiry closed.'],
+    ['The 12 cases closed.', 'The 12 cases closed.'],
+    ['it was 055 100 0000', 'it was [CASE_REF]'],
+    ['see AB123456C 1 there', 'see [NI_NUMBER] 1 there']
+  ])('reads everyday words and numbers beside them as they are: %s', (text, expected) => {
+    expect(redact(text).redacted).toBe(expected)
+  })
+
   it('keeps the sentence around an address block: "Visited … / No answer"', () => {
     expect(redact('Visited 14 Linnet Close\nNo answer\nLeft a card').redacted).toBe('Visited [ADDRESS]\nNo answer\nLeft a card')
     expect(redact('we went to 3 Marsh Lane, and then home').redacted).toBe('we went to [ADDRESS], and then home')

@@ -101,8 +101,9 @@ const STREET_WORDS = new Set(
   croft fold meadow meadows link wynd brow bank side end st rd ave ln cl dr cres ct pl terr gdns sq blvd hwy`.split(/\s+/)
 )
 const STREET_SLIPS = slipIndex([STREET_WORDS], (word) => STREET_WORDS.has(word))
+// A typo of a street word, but not a word of its own: "the 12 cases closed" is not "12 Cases Close".
 const isStreetWord = (word: string) =>
-  STREET_WORDS.has(word) || (word.length >= 5 && oneSlipAway(word, STREET_SLIPS))
+  STREET_WORDS.has(word) || (word.length >= 5 && !ENGLISH_WORDS.has(word) && oneSlipAway(word, STREET_SLIPS))
 const NUMBERED = /(?<![\p{L}\d])(?:flat \d{1,4}[a-z]?,? )?\d{1,4}[a-z]?,? ((?:[\p{L}'’-]{1,30} ){1,3})([\p{L}]{1,30})\.?/gu
 const UNNUMBERED =
   /\b(?:lives?|living|lived|moved|moving|placed|staying|stays|stayed|address is|address was|house on|flat on)(?: back)? (?:on|at|in|to|into) ((?:[\p{L}'’-]{1,30} ){1,2})(close|road|street|lane|avenue|drive|crescent|grove|gardens|terrace|mews|way|court|place|rise|walk|view)\b/gu

@@ -96,7 +96,8 @@ const nhsNumbers: Recogniser = (text) => {
 const NINO_DIGITS = '[ .-]?(?:\\d[ .-]?){5}\\d'
 const SHORT_WORDS = '(?:at|to|in|on|of|or|an|as|is|it|by|be|we|he|me|my|no|so|up|us|do|go|am|if|ok|re)\\b'
 const ninoPattern = (prefix: string) =>
-  new RegExp(`\\b(?:${prefix}${NINO_DIGITS}[ .-]?[a-d]|(?!${SHORT_WORDS})${prefix}${NINO_DIGITS})\\b(?![ .-]?\\d)`, 'gi')
+  // Without its letter, not when more figures follow (a longer number); with it, whatever follows ("AB123456C 1").
+  new RegExp(`\\b(?:${prefix}${NINO_DIGITS}[ .-]?[a-d]\\b|(?!${SHORT_WORDS})${prefix}${NINO_DIGITS}\\b(?![ .-]?\\d))`, 'gi')
 const NINO = ninoPattern('(?!bg|gb|nk|kn|nt|tn|zz)[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z]')
 
 // The same shape with letters HMRC never issues ("QQ 12 34 56 C", a typo or a specimen): still someone's number.
@@ -131,6 +132,13 @@ const postcodeLookalikes: Recogniser = (text) => {
       continue
     }
     const compact = value.replace(' ', '')
+    // An outward code whose only figure was typed as a letter ("NEI 0AA") — unless it is a word: "was 055" is not
+    // "WA5 0SS".
+    const outwardTyped = compact.slice(0, -3)
+    // Nor one with no letter typed at all: "5069 0ap" is four figures and a word, not "SO69 0AP".
+    if (!/[a-z]/.test(outwardTyped) || (!/\d/.test(outwardTyped) && outwardTyped.length >= 3 && isCommonWord(outwardTyped))) {
+      continue
+    }
     const swap = (char: string) => LOOKS_LIKE[char] as string
     const inward = `${(compact.at(-3) ?? '').replace(/[ois]/, swap)}${compact.slice(-2).replace(/[05]/g, swap)}`
     if (readings(compact.slice(0, -3)).some((outward) => STRICT_POSTCODE.test(`${outward} ${inward}`))) {

@@ -103,6 +103,27 @@ describe('dates of birth and ages in words and short forms', () => {
     expect(redact(text).redacted).toBe(text)
   })
 
+  // Presidio's date recogniser tests (github.com/microsoft/presidio, commit 14da1a6db3822baa0b47300064e605e0ab11164a,
+  // presidio-analyzer/tests/test_date_recognizer.py): every format, after each birth cue, is a date of birth
+  // removed whole; as "Today is …", the exact days are dates, and a month and year alone stays (not personal).
+  const PRESIDIO_DATES = ['5-20-2021', '5/20/2021', '2021-05-21', '21.5.2021', '21.5.21', '5-MAY-2021', '5-May-2021',
+    '05/21/21', '5/21/21', '21/05/21', '21/5/21', 'May-21', '21-May', '05-May', 'May-2021', '05/21', '5/21', '5/2021',
+    '05/2021', '2024-06-05T09:15:30.500-07:00', '2024-03-15T14:30:00.123456Z', '2024-12-31T23:59:59+00:00',
+    '2024-03-15T14:30:00-05:00', '2024-03-15T14:30Z']
+  const CUES = ['DOB', 'DOB:', 'born on', 'Born', 'date of birth', 'Date of birth:', 'birthday is']
+  it('removes every Presidio date format after a birth cue as [DATE_OF_BIRTH]: recall ≥ 0.95', () => {
+    const results = PRESIDIO_DATES.flatMap((date) =>
+      CUES.map((cue) => redact(`Child ${cue} ${date} and seen.`).redacted === `Child ${cue} [DATE_OF_BIRTH] and seen.`)
+    )
+    expect(results.filter(Boolean).length / results.length).toBeGreaterThanOrEqual(0.95)
+  })
+  it.each(PRESIDIO_DATES.filter((date) => !/^(?:May-2?0?21|0?5\/21|0?5\/2021)$/.test(date)))(
+    'removes the exact day %s from "Today is …"',
+    (date) => {
+      expect(redact(`Today is ${date} and more.`).redacted).not.toMatch(/\d{2}/)
+    }
+  )
+
   // Generated variants: every day in words with every month, with and without a year, after each birth cue.
   it('finds every spoken date of birth variant: recall ≥ 0.95', () => {
     const ordinals = ['first', 'second', 'third', 'fourth', 'ninth', 'tenth', 'twelfth', 'twentieth', 'twenty-first', 'twenty second', 'thirtieth', 'thirty-first']

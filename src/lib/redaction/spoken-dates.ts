@@ -30,9 +30,12 @@ const SPOKEN_DAY = new RegExp(
 )
 // "21-May", "3-Mar-15": day and month joined by a hyphen are a date wherever they stand.
 const HYPHEN_DAY = new RegExp(`\\b(?:[12]\\d|3[01]|0?[1-9])-(?:${MONTHS})\\b(?:-(?:(?:19|20)?\\d{2})\\b)?`, 'gi')
-// Only after a birth cue: "born May-2021", "DOB: 05/21", "born in March twenty fifteen", "born twenty fifteen".
+// A timestamp (ISO 8601, as systems export it): "2024-03-15T14:30:00Z" is an exact date and time.
+const TIMESTAMP =
+  /\b(?:19|20)\d{2}-(?:1[0-2]|0[1-9])-(?:[12]\d|3[01]|0[1-9])T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?/g
+// Only after a birth cue: "born May-2021", "DOB May-21", "DOB: 05/21", "born in March twenty fifteen".
 const BIRTH_SHORT = new RegExp(
-  `\\b${BIRTH_CUE}((?:(?:${MONTHS})[ -])?${YEAR}\\b|(?:1[0-2]|0?[1-9])[/.-](?:\\d{2}|(?:19|20)\\d{2})\\b(?![/.-]\\d))`,
+  `\\b${BIRTH_CUE}((?:(?:${MONTHS})[ -])?${YEAR}\\b|(?:${MONTHS})[-' ]\\d{2}\\b(?![/.-]?\\d)|(?:1[0-2]|0?[1-9])[/.-](?:\\d{2}|(?:19|20)\\d{2})\\b(?![/.-]\\d))`,
   'gi'
 )
 const BIRTH_CUE_BEFORE = new RegExp(`\\b${BIRTH_CUE.replace('{1,3}', '{0,3}')}(?:the )?$`, 'i')
@@ -47,7 +50,7 @@ const AGES = [
 
 export const spokenDates = (text: string): Candidate[] => {
   const found: Candidate[] = []
-  for (const pattern of [SPOKEN_DAY, HYPHEN_DAY]) {
+  for (const pattern of [SPOKEN_DAY, HYPHEN_DAY, TIMESTAMP]) {
     for (const match of text.matchAll(pattern)) {
       const start = match.index ?? 0
       const birth = BIRTH_CUE_BEFORE.test(text.slice(Math.max(0, start - 24), start))

@@ -52,7 +52,7 @@ describe('names in scripts without letter case (faker locale lists)', () => {
   })
 
   it('redacts Bengali and Gurmukhi names too (faker has no list for them)', () => {
-    for (const name of ['আমিনা খাতুন', 'রহিম উদ্দিন', 'ਹਰਪ੍ਰੀਤ ਸਿੰਘ', 'ਗੁਰਮੀਤ ਕੌਰ', 'राहुल शर्मा', 'محمد علی']) {
+    for (const name of ['আমিনা খাতুন', 'রহিম উদ্দিন', 'ਹਰਪ੍ਰੀਤ ਸਿੰਘ', 'ਗੁਰਮੀਤ ਕੌਰ', 'राहुल शर्मा', 'محمد علی', 'سلام']) {
       expect(redact(`Seen with ${name} today.`).redacted).toBe('Seen with [NAME] today.')
     }
   })

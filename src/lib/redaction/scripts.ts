@@ -24,14 +24,15 @@ const SPACE_BETWEEN = /^[ \t\u00a0]{1,3}$/
 
 /**
  * Kept: greetings and courtesy words, as quoted in reports ("Mum said 'شكرا'"). Each is a common word that is
- * not a given name in its language; kept whole only (a longer run containing one is still redacted).
+ * not a given name in its language (so not "سلام": Salam is one); kept whole only (a longer run containing one is
+ * still redacted).
  */
 export const KEPT_SCRIPT_WORDS: ReadonlySet<string> = new Set(
   [
     // Arabic
     'السلام عليكم', 'مرحبا', 'شكرا', 'نعم', 'لا', 'من فضلك',
     // Urdu and Persian
-    'شکریہ', 'جی', 'ہاں', 'نہیں', 'خدا حافظ', 'سلام', 'ممنون', 'بله', 'خیر',
+    'شکریہ', 'جی', 'ہاں', 'نہیں', 'خدا حافظ', 'ممنون', 'بله', 'خیر',
     // Hindi (Devanagari)
     'नमस्ते', 'धन्यवाद', 'हाँ', 'नहीं',
     // Bengali

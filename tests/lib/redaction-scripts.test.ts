@@ -86,7 +86,9 @@ describe('dates of birth and ages in words and short forms', () => {
     ['DOB: 05/21', 'DOB: [DATE_OF_BIRTH]'],
     ['born in March twenty fifteen', 'born in [DATE_OF_BIRTH]'],
     ['The review was on 21-May.', 'The review was on [DATE].'],
-    ['Seen on the first of June.', 'Seen on [DATE].']
+    ['Seen on the first of June.', 'Seen on [DATE].'],
+    ['DOB third March', 'DOB [DATE_OF_BIRTH]'],
+    ['She turns seven next week.', 'She turns [AGE] next week.']
   ])('%s', (text, expected) => {
     expect(redact(text).redacted).toBe(expected)
   })
@@ -98,7 +100,9 @@ describe('dates of birth and ages in words and short forms', () => {
     'She scored 05/21 on the quiz.',
     'May-2021 figures were reviewed by the team.',
     'The third of the visits was missed.',
-    'The timer turns 10 minutes.'
+    'The timer turns 10 minutes.',
+    'The first may be the hardest.',
+    'He turned one of the chairs over.'
   ])('keeps %s', (text) => {
     expect(redact(text).redacted).toBe(text)
   })

@@ -23,9 +23,11 @@ const CHILD_AGE_WORDS = `${UNITS}|${TEENS.replace(/\|eighteen\|nineteen$/, '')}`
 const CHILD_AGE = `(?:1[0-7]|[0-9]|${CHILD_AGE_WORDS})`
 const BIRTH_CUE = '(?:d\\.?o\\.?b\\.?|date of birth|birth ?date|born(?: on| in)?|birthday(?: is)?)[\\s:,]{1,3}'
 
-// A day in words: "the third of March", "third March", "March the third", with an optional year.
+// A day in words: "the third of March", "third March 2015", "March the third", with an optional year. Without
+// "of" or a year, "may" and "march" are verbs too ("the first may be the hardest"), so those need one of them.
 const SPOKEN_DAY = new RegExp(
-  `\\b(?:the )?${ORDINAL}(?: of)? (?:${MONTHS})\\b(?:,? (?:${YEAR})\\b)?|\\b(?:${MONTHS}) the ${ORDINAL}\\b(?:,? (?:${YEAR})\\b)?`,
+  `\\b(?:the )?${ORDINAL}(?: of (?:${MONTHS})| (?:${MONTHS})(?=,? (?:${YEAR})\\b)| (?!may\\b|march\\b)(?:${MONTHS}))\\b(?:,? (?:${YEAR})\\b)?` +
+    `|\\b(?:${MONTHS}) the ${ORDINAL}\\b(?:,? (?:${YEAR})\\b)?`,
   'gi'
 )
 // "21-May", "3-Mar-15": day and month joined by a hyphen are a date wherever they stand.
@@ -33,16 +35,20 @@ const HYPHEN_DAY = new RegExp(`\\b(?:[12]\\d|3[01]|0?[1-9])-(?:${MONTHS})\\b(?:-
 // A timestamp (ISO 8601, as systems export it): "2024-03-15T14:30:00Z" is an exact date and time.
 const TIMESTAMP =
   /\b(?:19|20)\d{2}-(?:1[0-2]|0[1-9])-(?:[12]\d|3[01]|0[1-9])T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?/g
-// Only after a birth cue: "born May-2021", "DOB May-21", "DOB: 05/21", "born in March twenty fifteen".
+// Only after a birth cue: "DOB third March", "born May-2021", "DOB May-21", "DOB: 05/21", "born in March 2015".
 const BIRTH_SHORT = new RegExp(
-  `\\b${BIRTH_CUE}((?:(?:${MONTHS})[ -])?${YEAR}\\b|(?:${MONTHS})[-' ]\\d{2}\\b(?![/.-]?\\d)|(?:1[0-2]|0?[1-9])[/.-](?:\\d{2}|(?:19|20)\\d{2})\\b(?![/.-]\\d))`,
+  `\\b${BIRTH_CUE}((?:the )?${ORDINAL} (?:${MONTHS})\\b|(?:(?:${MONTHS})[ -])?${YEAR}\\b|(?:${MONTHS})[-' ]\\d{2}\\b(?![/.-]?\\d)|(?:1[0-2]|0?[1-9])[/.-](?:\\d{2}|(?:19|20)\\d{2})\\b(?![/.-]\\d))`,
   'gi'
 )
 const BIRTH_CUE_BEFORE = new RegExp(`\\b${BIRTH_CUE.replace('{1,3}', '{0,3}')}(?:the )?$`, 'i')
 
 // Ages: "just turned 14", "turns seven", "seven years of age", "aged seven and a half", "six months old".
 const AGES = [
-  new RegExp(`\\b(?:turned|turns|turning|will turn|to turn) (${CHILD_AGE})\\b(?! ?(?:%|minutes?|mins?|hours?|days?|weeks?|times?|pm|am|o'clock))`, 'gi'),
+  // Only where the number ends the clause or a time follows: "he turned one of the chairs over" is no age.
+  new RegExp(
+    `\\b(?:turned|turns|turning|will turn|to turn) (${CHILD_AGE})(?=\\s*(?:[.,;:!?)]|$)|\\s(?:last|this|next|on|in|at|years?|yrs?|today|yesterday|recently|and|but|so|when|during|before|after|since)\\b)`,
+    'gi'
+  ),
   new RegExp(`\\b(${CHILD_AGE}(?: and a half)?) (?:years?|yrs?) of age\\b`, 'gi'),
   new RegExp(`\\b(${CHILD_AGE}|eighteen|nineteen|twenty|\\d{1,2}) (?:months?|weeks?|days?)[ -]old\\b`, 'gi'),
   new RegExp(`\\baged? (${CHILD_AGE} and a half)\\b`, 'gi')

@@ -3,6 +3,7 @@ import { localities } from './locality.js'
 import { findNames } from './names.js'
 import { normalise } from './normalise.js'
 import { findPlaces } from './places.js'
+import { scriptNames } from './scripts.js'
 import { addresses, organisations, STRUCTURED_RECOGNISERS } from './structured.js'
 import { type Candidate, type Finding, placeholder, type RedactionResult } from './types.js'
 
@@ -186,7 +187,8 @@ const findInNormalised = (text: string): Finding[] => {
     ...fromOriginal,
     ...(trust === 'cased' ? [] : [...addresses(cased), ...organisations(cased)]),
     ...findNames(cased),
-    ...findPlaces(text)
+    ...findPlaces(text),
+    ...scriptNames(text)
   ]
   const first = settle(candidates)
   const more = [...addressContext(text, first, trust === 'upper'), ...ageAfterName(text, first)]

@@ -1,4 +1,5 @@
 import { ENGLISH_WORDS, KEEP_PROPER } from './lexicon.js'
+import { spokenDates } from './spoken-dates.js'
 import type { Candidate, IdentifierType } from './types.js'
 
 /**
@@ -456,6 +457,7 @@ export const STRUCTURED_RECOGNISERS: readonly Recogniser[] = [
   postcodeLookalikes,
   (text) => matches(text, CANADIAN_POSTCODE, 'POSTCODE'),
   dates,
+  spokenDates,
   ages,
   phones,
   references,

@@ -7,6 +7,7 @@ import { ACCOUNT_THROTTLE, CLIENT_THROTTLE } from '../../src/modules/auth/auth.s
 import { throttleDelayMs } from '../../src/modules/auth/sessions.repository.js'
 import { createUsersRepository } from '../../src/modules/users/users.repository.js'
 import { createUsersService } from '../../src/modules/users/users.service.js'
+import { overSocket } from '../helpers/http.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { cookieOf, createUser, login, PASSWORD, type TestUser } from '../helpers/users.js'
 
@@ -28,11 +29,16 @@ describe('reviewer sign-in (R19–R23)', () => {
   })
   afterAll(() => t.close())
 
+  // Over a real socket (supertest), as a browser gets it: the Set-Cookie header Node writes, and the cookie sent back.
   it('signs in with password and code: a __Host- cookie, HttpOnly, Secure, SameSite=Strict, and a CSRF token', async () => {
-    const res = await login(t.app, alice)
+    const client = await overSocket(t.app)
+    const res = await client
+      .post('/api/v1/auth/login')
+      .send({ email: alice.email, password: alice.password, totp: alice.code() })
 
-    expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ email: 'alice@example.org', role: 'reviewer', canUnseal: true, csrfToken: expect.any(String) })
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({ email: 'alice@example.org', role: 'reviewer', canUnseal: true, csrfToken: expect.any(String) })
+    expect(res.headers['set-cookie']).toHaveLength(1)
     const cookie = String(res.headers['set-cookie'])
     expect(cookie).toMatch(/^__Host-candid-session=[A-Za-z0-9_-]{43};/)
     expect(cookie).toMatch(/HttpOnly/)
@@ -40,8 +46,10 @@ describe('reviewer sign-in (R19–R23)', () => {
     expect(cookie).toMatch(/SameSite=Strict/)
     expect(cookie).toMatch(/Path=\//)
 
-    const session = await t.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: { cookie: cookieOf(res) } })
-    expect(session.json()).toMatchObject({ email: 'alice@example.org', csrfToken: res.json().csrfToken })
+    const session = await client.get('/api/v1/auth/session').set('cookie', cookieOf(res))
+    expect(session.status).toBe(200)
+    expect(session.headers['cache-control']).toBe('no-store')
+    expect(session.body).toMatchObject({ email: 'alice@example.org', csrfToken: res.body.csrfToken })
   })
 
   it('a user created without the recovery key signs in but cannot unseal', async () => {

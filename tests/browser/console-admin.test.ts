@@ -9,6 +9,7 @@ import { axeViolations } from '../helpers/console.js'
 import { postReport, reportBody } from '../helpers/reports.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createUser, signedInUser, type TestUser } from '../helpers/users.js'
+import * as keyboard from '../helpers/keyboard.js'
 
 // The admin's side of the console in real Chromium, on one server for the whole file, at 390 px and by keyboard
 // alone: enrolling a reviewer and a lead, unsealing granted, an API key made (shown once) and revoked, an account
@@ -139,9 +140,10 @@ describe.skipIf(!hasChromium())('the admin console in Chromium, by keyboard, at 
       await newcomer.getByRole('heading', { name: 'Set up your account' }).waitFor()
       const secret = new Uint8Array(Secret.fromBase32((await newcomer.locator('#totp-secret').textContent()) ?? '').bytes)
       secrets[email] = secret
-      await newcomer.getByLabel('New password').fill(NEW_PASSWORD)
-      await newcomer.getByLabel('Authenticator code').fill(totpCode(secret))
-      await newcomer.getByRole('button', { name: 'Finish setting up' }).click()
+      // By keyboard alone too: every journey must work without a pointer.
+      await keyboard.typeInto(newcomer, newcomer.getByLabel('New password'), NEW_PASSWORD)
+      await keyboard.typeInto(newcomer, newcomer.getByLabel('Authenticator code'), totpCode(secret))
+      await keyboard.pressKey(newcomer, newcomer.getByRole('button', { name: 'Finish setting up' }))
       await newcomer.getByText('Your account is ready.').waitFor()
       await phone.close()
       // The account works: its next code signs in (and the session stays, for the disabling below).

@@ -1,5 +1,5 @@
 import { randomBytes } from '../../lib/crypto/random.js'
-import { CIPHER_VERSION, sealBox, type TeamKeyPair } from '../../lib/crypto/sealing.js'
+import { CIPHER_VERSION, openWithKey, sealBox, sealWithKey, type TeamKeyPair } from '../../lib/crypto/sealing.js'
 import type { Sodium } from '../../lib/crypto/sodium.js'
 
 /**
@@ -23,17 +23,12 @@ export type SealedCoding = {
 export type CodingBinding = { codingId: string; keyVersion: number }
 
 const associatedData = ({ codingId, keyVersion }: CodingBinding, field: CodingField) =>
-  new TextEncoder().encode(`candid:coding|v${CIPHER_VERSION}|${codingId}|k${keyVersion}|${field}`)
+  `candid:coding|v${CIPHER_VERSION}|${codingId}|k${keyVersion}|${field}`
 
-const encrypt = (sodium: Sodium, text: string, dataKey: Uint8Array, ad: Uint8Array): Uint8Array => {
+const encrypt = (sodium: Sodium, text: string, dataKey: Uint8Array, ad: string): Uint8Array => {
   const plaintext = new TextEncoder().encode(text)
   try {
-    const nonce = randomBytes(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
-    const body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, dataKey)
-    const out = new Uint8Array(nonce.length + body.length)
-    out.set(nonce)
-    out.set(body, nonce.length)
-    return out
+    return sealWithKey(sodium, plaintext, dataKey, ad)
   } finally {
     sodium.memzero(plaintext)
   }
@@ -88,14 +83,7 @@ export const openCoding = (
   const binding = { codingId: row.id, keyVersion: row.keyVersion }
   const open = (sealed: Uint8Array | null, field: CodingField) => {
     if (!sealed) return ''
-    const nonceLength = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-    const plaintext = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      sealed.subarray(nonceLength),
-      associatedData(binding, field),
-      sealed.subarray(0, nonceLength),
-      dataKey
-    )
+    const plaintext = openWithKey(sodium, sealed, dataKey, associatedData(binding, field))
     const text = new TextDecoder().decode(plaintext)
     sodium.memzero(plaintext)
     return text

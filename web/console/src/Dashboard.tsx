@@ -89,16 +89,7 @@ const TrendsChart = ({ trends }: { trends: Trends }) => {
       <div class='chart'>
         <canvas ref={canvas} role='img' aria-label='Line chart of theme shares by period; the table beside it has the same figures' />
       </div>
-      <div class='table-wrap' tabIndex={0} role='region' aria-label='Themes by period, table'>
-        <table id='trends-table'>
-          <caption>Themes by period: reports (share of coded reports)</caption>
-          <thead><tr>{rows[0]?.map((cell) => <th scope='col' key={cell}>{cell}</th>)}</tr></thead>
-          <tbody>{rows.slice(1).map((row) => (
-            <tr key={row[0]}>{row.map((cell, i) => (i === 0 ? <th scope='row' key={i}>{cell}</th> : <td key={i}>{cell}</td>))}</tr>
-          ))}
-          </tbody>
-        </table>
-      </div>
+      <Table id='trends-table' caption='Themes by period: reports (share of coded reports)' label='Themes by period, table' rows={rows} />
       <button type='button' class='secondary' onClick={() => downloadCsv('themes-by-period.csv', rows)}>
         Download the themes table (CSV)
       </button>
@@ -142,16 +133,7 @@ const StackedDomains = ({ trends }: { trends: Trends }) => {
       <div class='chart'>
         <canvas ref={canvas} role='img' aria-label='Stacked bar chart of domain shares by period; the table beside it has the same figures' />
       </div>
-      <div class='table-wrap' tabIndex={0} role='region' aria-label='Domains by period, table'>
-        <table id='domains-table'>
-          <caption>Domains by period: mentions (share of all domain mentions)</caption>
-          <thead><tr>{rows[0]?.map((cell) => <th scope='col' key={cell}>{cell}</th>)}</tr></thead>
-          <tbody>{rows.slice(1).map((row) => (
-            <tr key={row[0]}>{row.map((cell, i) => (i === 0 ? <th scope='row' key={i}>{cell}</th> : <td key={i}>{cell}</td>))}</tr>
-          ))}
-          </tbody>
-        </table>
-      </div>
+      <Table id='domains-table' caption='Domains by period: mentions (share of all domain mentions)' label='Domains by period, table' rows={rows} />
       <button type='button' class='secondary' onClick={() => downloadCsv('domains-by-period.csv', rows)}>
         Download the domains table (CSV)
       </button>
@@ -344,8 +326,10 @@ export const Dashboard = () => {
 
 // Every table box is a focusable region: a wide table scrolls sideways inside it, and a keyboard user must be able
 // to scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable).
-const Table = ({ id, caption, rows }: { id: string; caption: string; rows: (string | number)[][] }) => (
-  <div class='table-wrap' tabIndex={0} role='region' aria-label={caption}>
+const Table = (
+  { id, caption, label, rows }: { id: string; caption: string; label?: string; rows: (string | number)[][] }
+) => (
+  <div class='table-wrap' tabIndex={0} role='region' aria-label={label ?? caption}>
     <table id={id}>
       <caption>{caption}</caption>
       <thead><tr>{rows[0]?.map((c) => <th scope='col' key={c}>{c}</th>)}</tr></thead>

@@ -221,14 +221,17 @@ const insertReports = `
          handover, consent, received_on, sha256(convert_to('candid-bench-receipt:' || i, 'UTF8')), 1, 1, 1
   FROM seed_batch`
 
-const summary = '\'Synthetic coded summary \' || i || \'. \' || repeat(\'Lorem ipsum dolor sit amet, consectetur. \', 5)'
+// Summaries are sealed (issue 17.5): bytes of a sealed summary's size stand in for one (XChaCha20-Poly1305 adds 40
+// bytes to the text), with a sealed data key of its size (a 32-byte key in a sealed box: 80 bytes) and key versions.
+const summary = 'convert_to(\'Synthetic coded summary \' || i || \'. \' || repeat(\'Lorem ipsum dolor sit amet, consectetur. \', 5) || repeat(\'.\', 40), \'UTF8\')'
+const sealedKey = "decode(repeat('00', 80), 'hex'), 1, 1"
 const insertCodings = `
   INSERT INTO coding (id, report_id, coder_id, taxonomy_version, event_type, reach_and_harm, detection, setting,
-                      handover, summary, coded_at)
-  SELECT coding1, report_id, coder1, 1, event_type, reach, detection, setting, handover, ${summary}, coded1
+                      handover, summary_sealed, sealed_key, key_version, sealed_to_version, coded_at)
+  SELECT coding1, report_id, coder1, 1, event_type, reach, detection, setting, handover, ${summary}, ${sealedKey}, coded1
   FROM seed_batch
   UNION ALL
-  SELECT coding2, report_id, coder2, 1, event_type, reach, detection, setting, handover, ${summary},
+  SELECT coding2, report_id, coder2, 1, event_type, reach, detection, setting, handover, ${summary}, ${sealedKey},
          least(coded1 + make_interval(hours => 1 + floor(u_later * 480)::int), greatest(now(), coded1 + interval '1 hour'))
   FROM seed_batch WHERE coding2 IS NOT NULL`
 
@@ -373,7 +376,7 @@ const main = async () => {
     if (values.reset) {
       await timed('reset', () => client.query(
         'TRUNCATE report, coding, coding_code, report_message, analysis_report, analysis_code, analysis_rollup, ' +
-        'analysis_pair_rollup'
+        'analysis_pair_rollup, analysis_cross_rollup CASCADE'
       ))
     }
     if (!values['rebuild-only']) {

@@ -28,29 +28,38 @@ type Recount = {
   codes: Map<string, Set<string>>
 }
 
+/** Statuses in which a report is still open: a lead who has not coded it may yet code it blind (issue 17.9). */
+const OPEN = new Set(['new', 'in_review', 'coded'])
+
 describe('analysis for safety leads: trends, co-occurrence, rising themes', () => {
   let t: TestApp
   let first: SignedIn
   let second: SignedIn
   let lead: SignedIn
+  let leadId: string
   const ids: string[] = []
 
   const post = (who: SignedIn, url: string, payload: object) =>
     t.app.inject({ method: 'POST', url, headers: who.headers, payload })
   const get = (url: string, who: SignedIn = lead) => t.app.inject({ method: 'GET', url, headers: { cookie: who.cookie } })
 
-  /** What every report counts as, worked out from the review tables with none of the analysis code. */
-  const recount = async (): Promise<Map<string, Recount>> => {
+  /**
+   * What every report counts as, worked out from the review tables with none of the analysis code: by default only
+   * what the lead may read (settled reports, and open ones the lead coded).
+   */
+  const recount = async ({ forLead = true } = {}): Promise<Map<string, Recount>> => {
     const reports = await t.app.db.prisma.report.findMany({
       where: { mergedIntoId: null },
       select: {
         id: true,
+        status: true,
         occurredMonth: true,
         region: true,
         eventClass: true,
         codings: {
           select: {
             id: true,
+            coderId: true,
             codedAt: true,
             setting: true,
             reachAndHarm: true,
@@ -67,6 +76,7 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
         (a, b) => a.codedAt.getTime() - b.codedAt.getTime() || a.id.localeCompare(b.id)
       )
       if (!record) continue
+      if (forLead && OPEN.has(report.status) && !report.codings.some((one) => one.coderId === leadId)) continue
       const codes = new Map<string, Set<string>>()
       for (const { code, role } of record.codes) {
         const parts = code.split('.')
@@ -126,6 +136,7 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     first = await make('first.trends@example.org', 'reviewer')
     second = await make('second.trends@example.org', 'reviewer')
     lead = await make('lead.trends@example.org', 'lead')
+    leadId = (await t.app.db.prisma.user.findUniqueOrThrow({ where: { email: 'lead.trends@example.org' } })).id
 
     // 36 reports with codings drawn from a fixed seed: repeatable, but no hand-picked numbers.
     const plan = fc.sample(
@@ -192,23 +203,35 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     for (const [from, into] of [[d1, primary], [d2, primary], [d3, withdrawable.id]]) {
       expect((await post(lead, `/api/v1/reports/${from}/merge`, { into })).statusCode).toBe(200)
     }
-    expect((await recount()).has(d3)).toBe(false)
+    expect((await recount({ forLead: false })).has(d3)).toBe(false)
     const withdrawn = await t.app.inject({
       method: 'POST',
       url: `/api/v1/receipts/${encodeURIComponent(receipt)}/withdraw`,
       payload: { confirm: true }
     })
     expect(withdrawn.statusCode).toBe(200)
-    expect((await recount()).has(d3)).toBe(true)
+    expect((await recount({ forLead: false })).has(d3)).toBe(true)
     // Closed, so the lead (who coded none of them) may read them in analysis: a report still open is left out of
     // the answers of a lead who may still code it blind (issue 17.9, tested below). Merged and withdrawn ones are
     // settled already (their PATCH is refused).
-    for (const id of ids) await t.app.inject({ method: 'PATCH', url: `/api/v1/reports/${id}`, headers: first.headers, payload: { status: 'closed' } })
+    // The last eight stay open: the lead codes three of them (a second coding: the first stays the record), so the
+    // lead's answers count those three and leave the other five out, on every path (rollups and record).
+    const open = ids.filter((id) => id !== withdrawable.id && ![d1, d2, d3].includes(id)).slice(-8)
+    for (const id of ids.filter((one) => !open.includes(one))) {
+      await t.app.inject({ method: 'PATCH', url: `/api/v1/reports/${id}`, headers: first.headers, payload: { status: 'closed' } })
+    }
+    for (const id of open.slice(0, 3)) {
+      const res = await post(lead, `/api/v1/reports/${id}/codings`, coding({ codes: [{ code: 'FP.EN.01', role: 'contributing' }] }))
+      expect(res.statusCode).toBe(201)
+    }
+    const all = await recount({ forLead: false })
+    const readable = await recount()
+    expect(all.size - readable.size).toBe(5)
   }, 180_000)
   afterAll(() => t?.close())
 
   it('keeps one analysis row per counted report, equal to a recount of the review tables', async () => {
-    const records = await recount()
+    const records = await recount({ forLead: false })
     const facts = await t.app.db.prisma.analysisReport.findMany()
     expect(new Set(facts.map((f) => f.reportId))).toEqual(new Set(records.keys()))
     const codes = await t.app.db.prisma.analysisCode.findMany()
@@ -408,13 +431,27 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
   it('keeps the rollups equal to rebuilding them from scratch', async () => {
     const read = async () => ({
       rollup: (await t.app.db.prisma.analysisRollup.findMany({ where: { n: { not: 0 } } }))
-        .map((r) => `${r.dim} ${r.role} ${r.month.toISOString().slice(0, 7)} ${r.value} ${r.n}`)
+        .map((r) => `${r.dim} ${r.role} ${r.month.toISOString().slice(0, 7)} ${r.value} ${r.n} ${r.nOpen}`)
         .sort(),
       pairs: (await t.app.db.prisma.analysisPairRollup.findMany({ where: { n: { not: 0 } } }))
-        .map((r) => `${r.level} ${r.month.toISOString().slice(0, 7)} ${r.codeA} ${r.codeB} ${r.n}`)
+        .map((r) => `${r.level} ${r.month.toISOString().slice(0, 7)} ${r.codeA} ${r.codeB} ${r.n} ${r.nOpen}`)
         .sort(),
       cross: (await t.app.db.prisma.analysisCrossRollup.findMany({ where: { n: { not: 0 } } }))
-        .map((r) => [r.dimA, r.roleA, r.valueA, r.dimB, r.roleB, r.valueB, r.month.toISOString(), r.n].join(' '))
+        .map((r) => [r.dimA, r.roleA, r.valueA, r.dimB, r.roleB, r.valueB, r.month.toISOString(), r.n, r.nOpen].join(' '))
+        .sort(),
+      // The two-filter rollups and the publication's (issue 15).
+      fieldCross2: (await t.app.db.prisma.analysisFieldCross2.findMany({ where: { n: { not: 0 } } }))
+        .map((r) => [r.dimA, r.valueA, r.dimB, r.valueB, r.dimC, r.valueC, r.month.toISOString(), r.n, r.nOpen].join(' '))
+        .sort(),
+      codeFields: (await t.app.db.prisma.analysisCodeFields.findMany({ where: { n: { not: 0 } } }))
+        .map((r) => [r.dim1, r.value1, r.dim2, r.value2, r.level, r.role, r.code, r.month.toISOString(), r.n, r.nOpen]
+          .join(' '))
+        .sort(),
+      codeCross: (await t.app.db.prisma.analysisCodeCross.findMany({ where: { n: { not: 0 } } }))
+        .map((r) => [r.role, r.levelB, r.codeB, r.levelA, r.codeA, r.month.toISOString(), r.n, r.nOpen].join(' '))
+        .sort(),
+      epochs: (await t.app.db.prisma.analysisEpochRollup.findMany({ where: { n: { not: 0 } } }))
+        .map((r) => [r.epoch, r.month.toISOString(), r.region, r.cut, r.value, r.n].join(' '))
         .sort()
     })
     const indexes = () =>
@@ -422,12 +459,18 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
         SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index
         WHERE indrelid IN ('analysis_report'::regclass, 'analysis_code'::regclass) ORDER BY 1`
     const indexesBefore = await indexes()
+    // Two reports opened again: their share of each count moves to n_open (a lead's answers leave it out).
+    const reopened = ids.slice(4, 6)
+    const patch = (id: string, status: string) =>
+      t.app.inject({ method: 'PATCH', url: `/api/v1/reports/${id}`, headers: first.headers, payload: { status } })
+    for (const id of reopened) expect((await patch(id, 'in_review')).statusCode).toBe(200)
     const incremental = await read()
+    expect(incremental.rollup.filter((row) => !row.endsWith(' 0')).length).toBeGreaterThan(5)
     // As after an upgrade: codings, but no analysis record yet. The first start sees that and rebuilds.
     const facts = createFactsRepository()
     expect(await facts.needsRebuild(t.app.db.prisma)).toBe(false)
     await t.app.db.prisma.$executeRaw`TRUNCATE analysis_report, analysis_code, analysis_rollup, analysis_pair_rollup,
-      analysis_cross_rollup`
+      analysis_cross_rollup, analysis_field_cross2, analysis_code_fields, analysis_code_cross, analysis_epoch_rollup`
     expect(await facts.needsRebuild(t.app.db.prisma)).toBe(true)
     await t.app.db.prisma.$transaction((tx) => facts.rebuild(tx))
     expect(await facts.needsRebuild(t.app.db.prisma)).toBe(false)
@@ -439,7 +482,16 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     expect(incremental.rollup.length).toBeGreaterThan(50)
     expect(incremental.pairs.length).toBeGreaterThan(5)
     expect(incremental.cross.length).toBeGreaterThan(500)
+    expect(incremental.fieldCross2.length).toBeGreaterThan(500)
+    expect(incremental.codeFields.length).toBeGreaterThan(500)
+    expect(incremental.codeCross.length).toBeGreaterThan(50)
+    expect(incremental.epochs.length).toBeGreaterThan(50)
     expect(await t.app.db.prisma.analysisRollup.count({ where: { n: { lt: 0 } } })).toBe(0)
+    const openCounted = () => t.app.db.prisma.analysisRollup.aggregate({ where: { dim: 'all' }, _sum: { nOpen: true } })
+    expect((await openCounted())._sum.nOpen).toBe(10)
+    for (const id of reopened) expect((await patch(id, 'closed')).statusCode).toBe(200)
+    // The eight left open on purpose (see beforeAll).
+    expect((await openCounted())._sum.nOpen).toBe(8)
   })
 })
 

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
+import { applyToRollups, rebuildRollups, ROLLUP_TABLES, which } from './rollups.js'
 
 /**
  * The analysis record: `analysis_report` and `analysis_code` are derived from `report` and `coding` alone, and the
@@ -16,16 +17,13 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 
 type Client = Pick<PrismaClient, '$executeRaw' | '$executeRawUnsafe' | '$queryRaw'>
 
-/** `WHERE` fragment choosing reports: some (`ids`) or all. */
-const which = (column: Prisma.Sql, ids: readonly string[] | 'all') =>
-  ids === 'all' ? Prisma.sql`TRUE` : Prisma.sql`${column} = ANY(${[...ids]}::uuid[])`
-
 const insertReports = (ids: readonly string[] | 'all') => Prisma.sql`
   INSERT INTO analysis_report
     (report_id, coding_id, month, region, event_class, setting, detection, reach, event_type, handover, consent,
-     has_point, epoch)
+     has_point, epoch, open)
   SELECT DISTINCT ON (r.id) r.id, c.id, r.occurred_month, r.region, r.event_class::text, c.setting, c.detection,
-         c.reach_and_harm, c.event_type, c.handover, r.consent_to_publish, c.has_point, r.analysis_epoch
+         c.reach_and_harm, c.event_type, c.handover, r.consent_to_publish, c.has_point, r.analysis_epoch,
+         r.status IN ('new', 'in_review', 'coded')
   FROM report r JOIN coding c ON c.report_id = r.id
   WHERE r.merged_into_id IS NULL AND ${which(Prisma.sql`r.id`, ids)}
   ORDER BY r.id, c.coded_at, c.id`
@@ -77,128 +75,16 @@ const insertCodes = (ids: readonly string[] | 'all') => Prisma.sql`
     WHERE leaf.version = (SELECT version FROM latest) AND leaf.level = 3
   )
   INSERT INTO analysis_code
-    (report_id, level, code, contributing, mitigating, month, region, event_class, setting, detection, reach, event_type)
+    (report_id, level, code, contributing, mitigating, month, region, event_class, setting, detection, reach, event_type,
+     open)
   SELECT f.report_id, t.level, t.code, bool_or(mapped.role = 'contributing'), bool_or(mapped.role = 'mitigating'),
-         f.month, f.region, f.event_class, f.setting, f.detection, f.reach, f.event_type
+         f.month, f.region, f.event_class, f.setting, f.detection, f.reach, f.event_type, f.open
   FROM mapped
   JOIN tree ON tree.l3 = mapped.code
   JOIN analysis_report f ON f.report_id = mapped.report_id
   CROSS JOIN LATERAL (VALUES (1, tree.l1), (2, tree.l2), (3, tree.l3)) AS t(level, code)
   GROUP BY f.report_id, t.level, t.code, f.month, f.region, f.event_class, f.setting, f.detection, f.reach,
-           f.event_type`
-
-/** One row per report and rollup key it counts under: the single definition both `refresh` and `rebuild` use. */
-const items = (ids: readonly string[] | 'all') => {
-  const reports = which(Prisma.sql`report_id`, ids)
-  const dimension = (dim: string, column: string) =>
-    Prisma.sql`SELECT month, ${dim}::text AS dim, 'any'::text AS role, ${Prisma.raw(column)} AS value
-               FROM analysis_report WHERE ${reports}`
-  const code = (role: string, condition: string) =>
-    Prisma.sql`SELECT month, 'code' || level, ${role}::text, code FROM analysis_code
-               WHERE ${reports} AND ${Prisma.raw(condition)}`
-  return Prisma.join(
-    [
-      dimension('all', "''"),
-      dimension('region', 'region'),
-      dimension('setting', 'setting'),
-      dimension('event_class', 'event_class'),
-      dimension('detection', 'detection'),
-      dimension('reach', 'reach'),
-      dimension('event_type', 'event_type'),
-      code('any', 'TRUE'),
-      code('contributing', 'contributing'),
-      code('mitigating', 'mitigating')
-    ],
-    ' UNION ALL '
-  )
-}
-
-const pairs = (ids: readonly string[] | 'all') => Prisma.sql`
-  SELECT a.month, a.level, a.code AS code_a, b.code AS code_b
-  FROM analysis_code a JOIN analysis_code b ON b.report_id = a.report_id AND b.level = a.level AND a.code < b.code
-  WHERE ${which(Prisma.sql`a.report_id`, ids)}`
-
-/** The report's fields as (dimension, value) rows, for the cross rollup. */
-const FIELDS = (alias: string) =>
-  Prisma.raw(`(VALUES ('region', ${alias}.region), ('setting', ${alias}.setting), ('event_class', ${alias}.event_class),
-    ('detection', ${alias}.detection), ('reach', ${alias}.reach), ('event_type', ${alias}.event_type))`)
-
-/**
- * One row per report and pair of (dimension, role, value) it counts under, both ways round: field × field, and
- * code (in each role it has) × field. Read from analysis_code's own copy of the report's fields, without a join.
- */
-const crossPairs = (ids: readonly string[] | 'all') => {
-  const codes = Prisma.sql`
-    FROM analysis_code c
-    CROSS JOIN LATERAL (VALUES ('any', TRUE), ('contributing', c.contributing), ('mitigating', c.mitigating))
-      AS r(role, present)
-    CROSS JOIN LATERAL ${FIELDS('c')} AS d(dim, value)
-    WHERE r.present AND ${which(Prisma.sql`c.report_id`, ids)}`
-  return Prisma.sql`
-    SELECT f.month, a.dim AS dim_a, 'any' AS role_a, a.value AS value_a, b.dim AS dim_b, 'any' AS role_b,
-           b.value AS value_b
-    FROM analysis_report f CROSS JOIN LATERAL ${FIELDS('f')} AS a(dim, value)
-    CROSS JOIN LATERAL ${FIELDS('f')} AS b(dim, value)
-    WHERE a.dim <> b.dim AND ${which(Prisma.sql`f.report_id`, ids)}
-    UNION ALL
-    SELECT c.month, 'code' || c.level, r.role, c.code, d.dim, 'any', d.value ${codes}
-    UNION ALL
-    SELECT c.month, d.dim, 'any', d.value, 'code' || c.level, r.role, c.code ${codes}`
-}
-
-const FIELD_NAMES = ['region', 'setting', 'event_class', 'detection', 'reach', 'event_type'] as const
-
-/**
- * The cross rollup from scratch, in pieces: one field at a time, one way round, then the other way round copied
- * from the first. All at once it is one aggregation of some 130 rows per report, which no longer fits in memory
- * and sorts on disk (over 10 minutes for a million reports); by field each aggregation is small.
- */
-const rebuildCross = async (client: Client) => {
-  for (const field of FIELD_NAMES) {
-    const column = Prisma.raw(field)
-    await client.$executeRaw`
-      INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n)
-      SELECT 'code' || c.level, r.role, ${field}, 'any', c.${column}, c.month, c.code, count(*)::int
-      FROM analysis_code c
-      CROSS JOIN LATERAL (VALUES ('any', TRUE), ('contributing', c.contributing), ('mitigating', c.mitigating))
-        AS r(role, present)
-      WHERE r.present
-      GROUP BY c.level, r.role, c.${column}, c.month, c.code`
-    for (const other of FIELD_NAMES.filter((name) => name > field)) {
-      await client.$executeRaw`
-        INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n)
-        SELECT ${field}, 'any', ${other}, 'any', f.${Prisma.raw(other)}, f.month, f.${column}, count(*)::int
-        FROM analysis_report f GROUP BY f.${Prisma.raw(other)}, f.month, f.${column}`
-    }
-  }
-  // The other way round: the same counts with a and b swapped.
-  await client.$executeRaw`
-    INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n)
-    SELECT dim_b, role_b, dim_a, role_a, value_a, month, value_b, n FROM analysis_cross_rollup`
-}
-
-/** Adds (sign 1) or takes away (sign −1) what the chosen reports count for in the rollups. */
-const applyToRollups = async (client: Client, ids: readonly string[], sign: 1 | -1) => {
-  // Sorted, so that two transactions touching the same rollup rows lock them in the same order (no deadlock).
-  await client.$executeRaw`
-    INSERT INTO analysis_rollup (dim, role, month, value, n)
-    SELECT dim, role, month, value, ${sign}::int * count(*)::int FROM (${items(ids)}) AS i
-    GROUP BY dim, role, month, value ORDER BY dim, role, month, value
-    ON CONFLICT (dim, role, month, value) DO UPDATE SET n = analysis_rollup.n + excluded.n`
-  await client.$executeRaw`
-    INSERT INTO analysis_pair_rollup (level, month, code_a, code_b, n)
-    SELECT level, month, code_a, code_b, ${sign}::int * count(*)::int FROM (${pairs(ids)}) AS p
-    GROUP BY level, month, code_a, code_b ORDER BY level, month, code_a, code_b
-    ON CONFLICT (level, month, code_a, code_b) DO UPDATE SET n = analysis_pair_rollup.n + excluded.n`
-  await client.$executeRaw`
-    INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n)
-    SELECT dim_a, role_a, dim_b, role_b, value_b, month, value_a, ${sign}::int * count(*)::int
-    FROM (${crossPairs(ids)}) AS x
-    GROUP BY dim_a, role_a, dim_b, role_b, value_b, month, value_a
-    ORDER BY dim_a, role_a, dim_b, role_b, value_b, month, value_a
-    ON CONFLICT (dim_a, role_a, dim_b, role_b, value_b, month, value_a)
-    DO UPDATE SET n = analysis_cross_rollup.n + excluded.n`
-}
+           f.event_type, f.open`
 
 export const createFactsRepository = () => ({
   /**
@@ -219,8 +105,7 @@ export const createFactsRepository = () => ({
 
   /** Derives the whole analysis record again from the review tables (in the caller's transaction, if any). */
   rebuild: async (client: Client) => {
-    await client.$executeRaw`
-      TRUNCATE analysis_report, analysis_code, analysis_rollup, analysis_pair_rollup, analysis_cross_rollup`
+    await client.$executeRawUnsafe(`TRUNCATE analysis_report, analysis_code, ${ROLLUP_TABLES.join(', ')}`)
     // Fresh statistics first: with the taxonomy tables never analysed, the planner can pair every code with every
     // leaf, and a rebuild that takes seconds takes hours.
     await client.$executeRaw`ANALYZE report, coding, coding_code, taxonomy_code, taxonomy_version, taxonomy_mapping`
@@ -238,14 +123,7 @@ export const createFactsRepository = () => ({
     // Definitions read from pg_index above, not from any input.
     for (const index of indexes) await client.$executeRawUnsafe(index.definition)
     await client.$executeRaw`ANALYZE analysis_report, analysis_code`
-    await client.$executeRaw`
-      INSERT INTO analysis_rollup (dim, role, month, value, n)
-      SELECT dim, role, month, value, count(*)::int FROM (${items('all')}) AS i GROUP BY dim, role, month, value`
-    await client.$executeRaw`
-      INSERT INTO analysis_pair_rollup (level, month, code_a, code_b, n)
-      SELECT level, month, code_a, code_b, count(*)::int FROM (${pairs('all')}) AS p
-      GROUP BY level, month, code_a, code_b`
-    await rebuildCross(client)
+    await rebuildRollups(client)
   },
 
   /**
@@ -256,10 +134,10 @@ export const createFactsRepository = () => ({
     const [row] = await client.$queryRaw<{ migrated: boolean }[]>`
       SELECT to_regclass('analysis_report') IS NOT NULL AS migrated`
     if (!row?.migrated) return false
-    // Also when a rollup added by a later migration is still empty.
+    // Also when a rollup added by a later migration is still empty (the last added: the two-filter ones).
     const [state] = await client.$queryRaw<{ missing: boolean }[]>`
       SELECT EXISTS (SELECT 1 FROM coding)
-        AND (NOT EXISTS (SELECT 1 FROM analysis_report) OR NOT EXISTS (SELECT 1 FROM analysis_cross_rollup))
+        AND (NOT EXISTS (SELECT 1 FROM analysis_report) OR NOT EXISTS (SELECT 1 FROM analysis_field_cross2))
         AS missing`
     return state?.missing === true
   }

@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import { dateOfMonthIndex } from '../../lib/periods.js'
-import { heldReports } from './blind.js'
+import { ownOpenReports } from './blind.js'
 import { COLUMN } from './columns.js'
 import type { Dimension } from './trends.schemas.js'
 
@@ -11,9 +11,13 @@ export type Filters = Partial<Record<Dimension, string>> & { code?: { level: num
 const roleCondition = (alias: string, role: Role) =>
   role === 'any' ? Prisma.sql`TRUE` : Prisma.raw(`${alias}.${role}`)
 
-/** Conditions on a table carrying the report's fields (alias `t`): the field filters and the month range. */
+/**
+ * Conditions on a table carrying the report's fields (alias `t`): the field filters and the month range, and only
+ * settled reports (a lead's answers add the open ones the lead coded: blind.ts).
+ */
 const where = (fields: Omit<Filters, 'code'>, from: number, to: number) => {
-  const parts = [Prisma.sql`t.month >= ${dateOfMonthIndex(from)}::date AND t.month <= ${dateOfMonthIndex(to)}::date`]
+  const parts = [Prisma.sql`t.month >= ${dateOfMonthIndex(from)}::date AND t.month <= ${dateOfMonthIndex(to)}::date`,
+    Prisma.sql`NOT t.open`]
   for (const [dimension, column] of Object.entries(COLUMN) as [Dimension, string][]) {
     const value = fields[dimension]
     if (value !== undefined) parts.push(Prisma.sql`t.${Prisma.raw(column)} = ${value}`)
@@ -33,35 +37,80 @@ const bounded = (prisma: PrismaClient, timeoutMs: number, query: Prisma.Sql) =>
     return tx.$queryRaw<(MonthCount & { total: boolean })[]>(query)
   })
 
+/** A rollup's count of settled reports: a lead's answers add the open ones the lead coded (blind.ts). */
+const SETTLED = Prisma.raw('(n - n_open)')
+
+const months = (from: number, to: number) =>
+  Prisma.sql`month >= ${dateOfMonthIndex(from)}::date AND month <= ${dateOfMonthIndex(to)}::date`
+
+export type FieldValue = { dim: string; value: string }
+
 /** `queryTimeoutMs`: how long a count over the analysis record may run (config ANALYSIS_QUERY_TIMEOUT_MS). */
 export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }: { queryTimeoutMs: number }) => ({
-  /** The reports a lead may still code, to leave out of their answers (issue 17.9; see blind.ts). */
-  held: (userId: string, from: number, to: number) => heldReports(prisma, queryTimeoutMs, userId, from, to),
+  /** The open reports this lead coded, which their answers add to the settled ones (issue 17.9; see blind.ts). */
+  own: (userId: string, from: number, to: number) => ownOpenReports(prisma, queryTimeoutMs, userId, from, to),
 
   /** Monthly counts of one rollup dimension: what unfiltered questions read, a few rows per month and value. */
   rollup: (dim: string, role: Role, from: number, to: number) =>
     prisma.$queryRaw<MonthCount[]>`
-      SELECT month, value, n FROM analysis_rollup
-      WHERE dim = ${dim} AND role = ${role} AND month >= ${dateOfMonthIndex(from)}::date
-        AND month <= ${dateOfMonthIndex(to)}::date AND n <> 0`,
+      SELECT month, value, ${SETTLED} AS n FROM analysis_rollup
+      WHERE dim = ${dim} AND role = ${role} AND ${months(from, to)} AND ${SETTLED} <> 0`,
 
   /** Monthly counts of dimension a's values among reports with one value of dimension b (a single filter). */
   cross: (a: { dim: string; role: Role }, b: { dim: string; role: Role; value: string }, from: number, to: number) =>
     prisma.$queryRaw<MonthCount[]>`
-      SELECT month, value_a AS value, n FROM analysis_cross_rollup
+      SELECT month, value_a AS value, ${SETTLED} AS n FROM analysis_cross_rollup
       WHERE dim_a = ${a.dim} AND role_a = ${a.role} AND dim_b = ${b.dim} AND role_b = ${b.role}
-        AND value_b = ${b.value} AND month >= ${dateOfMonthIndex(from)}::date
-        AND month <= ${dateOfMonthIndex(to)}::date AND n <> 0`,
+        AND value_b = ${b.value} AND ${months(from, to)} AND ${SETTLED} <> 0`,
 
   /** Monthly counts of one value of a rollup dimension (the reports a single filter keeps). */
   rollupValue: (dim: string, role: Role, value: string, from: number, to: number) =>
     prisma.$queryRaw<MonthCount[]>`
-      SELECT month, '' AS value, n FROM analysis_rollup
-      WHERE dim = ${dim} AND role = ${role} AND value = ${value} AND month >= ${dateOfMonthIndex(from)}::date
-        AND month <= ${dateOfMonthIndex(to)}::date AND n <> 0`,
+      SELECT month, '' AS value, ${SETTLED} AS n FROM analysis_rollup
+      WHERE dim = ${dim} AND role = ${role} AND value = ${value} AND ${months(from, to)} AND ${SETTLED} <> 0`,
 
-  dimensionOf: (groupBy: Dimension | 'code', level: number) =>
-    groupBy === 'code' ? `code${level}` : (COLUMN[groupBy] ?? groupBy),
+  /** Monthly counts of one value of dimension a among reports with one value of b: the reports two filters keep. */
+  crossValue: (a: { dim: string; role: Role; value: string }, b: { dim: string; value: string }, from: number,
+    to: number) =>
+    prisma.$queryRaw<MonthCount[]>`
+      SELECT month, '' AS value, ${SETTLED} AS n FROM analysis_cross_rollup
+      WHERE dim_a = ${a.dim} AND role_a = ${a.role} AND dim_b = ${b.dim} AND role_b = 'any' AND value_b = ${b.value}
+        AND value_a = ${a.value} AND ${months(from, to)} AND ${SETTLED} <> 0`,
+
+  /** Monthly counts of field a's values under two field filters (b < c). */
+  fieldCross2: (a: string, b: FieldValue, c: FieldValue, from: number, to: number) =>
+    prisma.$queryRaw<MonthCount[]>`
+      SELECT month, value_a AS value, ${SETTLED} AS n FROM analysis_field_cross2
+      WHERE dim_a = ${a} AND dim_b = ${b.dim} AND value_b = ${b.value} AND dim_c = ${c.dim} AND value_c = ${c.value}
+        AND ${months(from, to)} AND ${SETTLED} <> 0`,
+
+  /** Monthly counts of the codes of a level in a role under two field filters (one < two). */
+  codesUnderFields: (level: number, role: Role, one: FieldValue, two: FieldValue, from: number, to: number) =>
+    prisma.$queryRaw<MonthCount[]>`
+      SELECT month, code AS value, ${SETTLED} AS n FROM analysis_code_fields
+      WHERE dim_1 = ${one.dim} AND dim_2 = ${two.dim} AND value_1 = ${one.value} AND value_2 = ${two.value}
+        AND level = ${level}::smallint AND role = ${role} AND ${months(from, to)} AND ${SETTLED} <> 0`,
+
+  /** Monthly counts of field a's values among one code's reports (level, role) under one field filter. */
+  fieldUnderCode: (a: string, code: { level: number; code: string }, role: Role, filter: FieldValue, from: number,
+    to: number) => {
+    // The pair is stored with its dimensions in order; the filter's value is on one side, a's on the other.
+    const [one, two] = a < filter.dim ? [a, filter.dim] : [filter.dim, a]
+    const [grouped, fixed] = (a < filter.dim ? ['value_1', 'value_2'] : ['value_2', 'value_1']).map(Prisma.raw) as
+      [Prisma.Sql, Prisma.Sql]
+    return prisma.$queryRaw<MonthCount[]>`
+      SELECT month, ${grouped} AS value, sum(${SETTLED})::int AS n FROM analysis_code_fields
+      WHERE level = ${code.level}::smallint AND role = ${role} AND code = ${code.code} AND dim_1 = ${one}
+        AND dim_2 = ${two} AND ${fixed} = ${filter.value} AND ${months(from, to)}
+      GROUP BY month, ${grouped} HAVING sum(${SETTLED}) <> 0`
+  },
+
+  /** Monthly counts of the codes of a level on the reports carrying one code, both in one role. */
+  codesUnderCode: (level: number, role: Role, code: { level: number; code: string }, from: number, to: number) =>
+    prisma.$queryRaw<MonthCount[]>`
+      SELECT month, code_a AS value, ${SETTLED} AS n FROM analysis_code_cross
+      WHERE role = ${role} AND level_b = ${code.level}::smallint AND code_b = ${code.code}
+        AND level_a = ${level}::smallint AND ${months(from, to)} AND ${SETTLED} <> 0`,
 
   /**
    * Counts under two or more filters, from the analysis record: [monthly counts by the grouping, reports per month
@@ -105,11 +154,20 @@ export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }:
   /** Reports carrying both codes of each pair of one level, over a month range. */
   pairs: (level: number, from: number, to: number, minCount: number, limit: number) =>
     prisma.$queryRaw<{ a: string; b: string; n: number }[]>`
-      SELECT code_a AS a, code_b AS b, sum(n)::int AS n FROM analysis_pair_rollup
-      WHERE level = ${level}::smallint AND month >= ${dateOfMonthIndex(from)}::date
-        AND month <= ${dateOfMonthIndex(to)}::date
-      GROUP BY code_a, code_b HAVING sum(n) >= ${minCount}
-      ORDER BY sum(n) DESC, code_a, code_b LIMIT ${limit}`
+      SELECT code_a AS a, code_b AS b, sum(${SETTLED})::int AS n FROM analysis_pair_rollup
+      WHERE level = ${level}::smallint AND ${months(from, to)}
+      GROUP BY code_a, code_b HAVING sum(${SETTLED}) >= ${minCount}
+      ORDER BY sum(${SETTLED}) DESC, code_a, code_b LIMIT ${limit}`,
+
+  /** The settled reports carrying each of these pairs of codes of one level (a < b), over a month range. */
+  pairCounts: (level: number, from: number, to: number, pairs: readonly { a: string; b: string }[]) =>
+    pairs.length === 0
+      ? Promise.resolve([])
+      : prisma.$queryRaw<{ a: string; b: string; n: number }[]>`
+      SELECT code_a AS a, code_b AS b, sum(${SETTLED})::int AS n FROM analysis_pair_rollup
+      WHERE level = ${level}::smallint AND ${months(from, to)}
+        AND (code_a, code_b) IN (${Prisma.join(pairs.map((pair) => Prisma.sql`(${pair.a}, ${pair.b})`))})
+      GROUP BY code_a, code_b`
 })
 
 export type TrendsRepository = ReturnType<typeof createTrendsRepository>

@@ -14,8 +14,9 @@ import { type ThemeTest, testRise } from '../../lib/stats/rising.js'
 import type { RequestSession } from '../../plugins/sessions.js'
 import type { AuditRepository } from '../audit/audit.repository.js'
 import type { Taxonomy, TaxonomyService } from '../taxonomy/taxonomy.service.js'
-import { type HeldReport, heldPairs, subtract, tally, valuesOf, passes } from './blind.js'
-import type { Filters, MonthCount, Role, TrendsRepository } from './trends.repository.js'
+import { type OwnReport, add, pairsOf, tally, valuesOf } from './blind.js'
+import { countTrend } from './counts.js'
+import type { Filters, MonthCount, TrendsRepository } from './trends.repository.js'
 import {
   DIMENSIONS,
   type TCooccurrenceQuery,
@@ -138,52 +139,6 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
     return { labels, filter: { level: levelOf(code), code } }
   }
 
-  /**
-   * Where a trend is counted: with no filter, the rollups; with one filter on another dimension, the cross rollup;
-   * otherwise the analysis record itself (slower at national scale: see docs/benchmarks.md).
-   */
-  const count = async ({ groupBy, level, dim, role, filters, first, last, held }: {
-    groupBy: TTrendsQuery['groupBy']
-    level: number
-    dim: string
-    role: Role
-    filters: Filters
-    first: number
-    last: number
-    /** The reports this lead may still code: left out (blind.ts). */
-    held: readonly HeldReport[]
-  }): Promise<[MonthCount[], MonthCount[]]> => {
-    const a = { dim, role: groupBy === 'code' ? role : ('any' as Role) }
-    const without = ([counts, totals]: [MonthCount[], MonthCount[]], kept: readonly HeldReport[],
-      values: (report: HeldReport) => string[]): [MonthCount[], MonthCount[]] =>
-      [subtract(counts, tally(kept, values)), subtract(totals, tally(kept, () => ['']))]
-    const active = DIMENSIONS.filter((dimension) => filters[dimension] !== undefined)
-    if (active.length === 0 && !filters.code) {
-      const rows = await Promise.all([repository.rollup(a.dim, a.role, first, last), repository.rollup('all', 'any', first, last)])
-      return without(rows, held, (report) => valuesOf(report, a.dim, a.role))
-    }
-    const [only] = active
-    const single = filters.code
-      ? active.length === 0 && groupBy !== 'code'
-        ? { dim: `code${filters.code.level}`, role, value: filters.code.code }
-        : undefined
-      : active.length === 1 && only !== undefined && only !== groupBy
-        ? { dim: repository.dimensionOf(only, 1), role: 'any' as Role, value: filters[only] as string }
-        : undefined
-    if (single) {
-      const rows = await Promise.all([
-        repository.cross(a, single, first, last),
-        repository.rollupValue(single.dim, single.role, single.value, first, last)
-      ])
-      const kept = held.filter((report) => valuesOf(report, single.dim, single.role).includes(single.value))
-      return without(rows, kept, (report) => valuesOf(report, a.dim, a.role))
-    }
-    const rows = await repository.filtered(groupBy, level, role, filters, first, last)
-    const kept = held.filter((report) => passes(report, filters, role))
-    return without(rows, kept, (report) =>
-      groupBy === 'code' ? valuesOf(report, `code${level}`, role) : [report.fields[groupBy]])
-  }
-
   const record = (session: RequestSession, action: string, detail: Record<string, unknown>) =>
     audit.record({ actorId: session.userId, action, detail: JSON.parse(JSON.stringify(detail)) }, clock())
 
@@ -197,9 +152,9 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
       for (const dimension of DIMENSIONS) {
         if (query[dimension] !== undefined) filters[dimension] = query[dimension]
       }
-      const dim = repository.dimensionOf(groupBy, level ?? 1)
-      const held = await repository.held(session.userId, first, last)
-      const [counts, totals] = await count({ groupBy, level: level ?? 1, dim, role, filters, first, last, held })
+      const mine = await repository.own(session.userId, first, last)
+      const question = { groupBy, level: level ?? 1, role, filters, first, last }
+      const [counts, totals] = await countTrend(repository, question, mine)
       await record(session, 'analysis.trends', query)
 
       const grouped = byPeriod(counts, interval)
@@ -237,26 +192,37 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
 
     cooccurrence: async (session: RequestSession, query: TCooccurrenceQuery): Promise<TCooccurrenceResponse> => {
       const { first, last } = range(query, 'month', 12)
-      const held = await repository.held(session.userId, first, last)
-      const lessPairs = heldPairs(held, query.level)
-      // A held report lowers only its own pairs: fetching that many more than the limit keeps the true top ones.
-      const [fetched, singles, totals] = await Promise.all([
-        repository.pairs(query.level, first, last, query.minCount, query.limit + lessPairs.size),
+      const mine = await repository.own(session.userId, first, last)
+      const morePairs = pairsOf(mine, query.level)
+      const asked = [...morePairs.keys()].map((key) => {
+        const [a, b] = key.split('|') as [string, string]
+        return { a, b }
+      })
+      // The top pairs of the settled reports, and the settled counts of every pair of the lead's own open reports:
+      // only those can rise by what the lead's reports add, so the top of the sum is among them.
+      const [top, theirs, singles, totals] = await Promise.all([
+        repository.pairs(query.level, first, last, query.minCount, query.limit),
+        repository.pairCounts(query.level, first, last, asked),
         repository.rollup(`code${query.level}`, 'any', first, last),
         repository.rollup('all', 'any', first, last)
       ])
       await record(session, 'analysis.cooccurrence', query)
-      const pairs = fetched
-        .map((pair) => ({ ...pair, n: Number(pair.n) - (lessPairs.get(`${pair.a}|${pair.b}`) ?? 0) }))
+      const candidates = new Map<string, { a: string; b: string; n: number }>()
+      for (const pair of [...top, ...theirs]) candidates.set(`${pair.a}|${pair.b}`, { ...pair, n: Number(pair.n) })
+      for (const [key, n] of morePairs) {
+        const [a, b] = key.split('|') as [string, string]
+        candidates.set(key, { a, b, n: (candidates.get(key)?.n ?? 0) + n })
+      }
+      const pairs = [...candidates.values()]
         .filter((pair) => pair.n >= query.minCount)
         .sort((x, y) => y.n - x.n || x.a.localeCompare(y.a) || x.b.localeCompare(y.b))
         .slice(0, query.limit)
       const single = new Map<string, number>()
-      const codesOf = (report: HeldReport) => valuesOf(report, `code${query.level}`, 'any')
-      for (const row of subtract(singles, tally(held, codesOf))) {
+      const codesOf = (report: OwnReport) => valuesOf(report, `code${query.level}`, 'any')
+      for (const row of add(singles, tally(mine, codesOf))) {
         single.set(row.value, (single.get(row.value) ?? 0) + Number(row.n))
       }
-      const reports = total(subtract(totals, tally(held, () => [''])))
+      const reports = total(add(totals, tally(mine, () => [''])))
       return {
         from: monthLabel(first),
         to: monthLabel(last),
@@ -292,13 +258,13 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
         : periodOf(monthIndexOfDate(clock()), interval) - step
       const baselineFirst = period - baseline * step
       const labels = labelsOf(await taxonomy.current())
-      const held = await repository.held(session.userId, baselineFirst, period + step - 1)
+      const mine = await repository.own(session.userId, baselineFirst, period + step - 1)
       const [allCounts, allTotals] = await Promise.all([
         repository.rollup(`code${level}`, role, baselineFirst, period + step - 1),
         repository.rollup('all', 'any', baselineFirst, period + step - 1)
       ])
-      const counts = subtract(allCounts, tally(held, (report) => valuesOf(report, `code${level}`, role)))
-      const totals = subtract(allTotals, tally(held, () => ['']))
+      const counts = add(allCounts, tally(mine, (report) => valuesOf(report, `code${level}`, role)))
+      const totals = add(allTotals, tally(mine, () => ['']))
       await record(session, 'analysis.rising', query)
 
       const isLatest = (row: MonthCount) => periodOf(monthIndexOfDate(row.month), interval) === period

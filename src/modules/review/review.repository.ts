@@ -60,18 +60,22 @@ export const createReviewRepository = (prisma: PrismaClient) => ({
    * Changes the status only from one of `from`: the count says whether it did. Closing records the date
    * (retention counts from it); moving out of closed clears it.
    */
-  moveStatus: (
+  moveStatus: async (
     id: string,
     from: ReportStatus[],
     to: ReportStatus,
-    client: Pick<PrismaClient, 'report'> = prisma,
+    client: Prisma.TransactionClient,
     today: Date = toDateOnly(new Date())
-  ) =>
-    client.report.updateMany({
+  ) => {
+    const moved = await client.report.updateMany({
       // A report whose narrative is destroyed stays closed: there is nothing left to review.
       where: { id, status: { in: from }, ...(to === 'closed' ? {} : { destroyedOn: null }) },
       data: { status: to, closedOn: to === 'closed' ? today : null }
-    }),
+    })
+    // Open or closed is part of the analysis record (a lead's answers leave open reports out: issue 17.9).
+    if (moved.count === 1) await facts.refresh(client, [id])
+    return moved
+  },
 
   /**
    * Marks `id` a duplicate of `into` (and closed, for retention), locking both rows first so that two merges at

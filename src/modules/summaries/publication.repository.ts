@@ -88,25 +88,12 @@ export const createPublicationRepository = (prisma: PrismaClient) => ({
         AND x.dim_b = 'region' AND x.role_b = 'any' AND ${months}
       GROUP BY 1, 2, 3, 4 HAVING sum(x.n) > 0`
     if (scope.after === null) return recent
-    // Late reports about published quarters: found by the (epoch, month) index, one row each. Their codes are
-    // looked up report by report in analysis_code's primary key: the planner cannot know how few late reports there
-    // are (epoch and month go together, and it takes them as independent: 822,094 expected against 37,635 at 10M),
-    // and would hash all of analysis_code instead (20 s at 10M). OFFSET 0 keeps the lookup per report.
+    // Late reports about published quarters: those of this publication's number (epoch) about months it does not
+    // cover, counted from their own rollup (a few thousand rows whatever the number of reports: issue 15).
     const late = await tx.$queryRaw<CutCount[]>`
-      WITH late AS MATERIALIZED (
-        SELECT report_id, region, event_class, detection, setting FROM analysis_report
-        WHERE epoch = ${scope.epoch} AND month <= ${dateOfMonthIndex(scope.after)}::date
-      )
-      SELECT region, FALSE AS "onTime", 'reports' AS cut, '' AS value, count(*)::int AS n FROM late GROUP BY 1
-      UNION ALL SELECT region, FALSE, 'event_class', event_class, count(*)::int FROM late GROUP BY 1, 4
-      UNION ALL SELECT region, FALSE, 'detection', detection, count(*)::int FROM late GROUP BY 1, 4
-      UNION ALL SELECT region, FALSE, 'setting', setting, count(*)::int FROM late GROUP BY 1, 4
-      UNION ALL
-      SELECT l.region, FALSE, CASE c.level WHEN 1 THEN 'domain' ELSE 'group' END, c.code, count(*)::int
-      FROM late l CROSS JOIN LATERAL (
-        SELECT c.level, c.code FROM analysis_code c WHERE c.report_id = l.report_id AND c.level IN (1, 2) OFFSET 0
-      ) c
-      GROUP BY 1, 3, 4`
+      SELECT region, FALSE AS "onTime", cut, value, sum(n)::int AS n FROM analysis_epoch_rollup
+      WHERE epoch = ${scope.epoch} AND month <= ${dateOfMonthIndex(scope.after)}::date
+      GROUP BY region, cut, value HAVING sum(n) > 0`
     return [...recent, ...late]
   },
 

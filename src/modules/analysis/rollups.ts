@@ -1,0 +1,243 @@
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
+
+/**
+ * The rollups of the analysis record: counts of reports per month and cell, kept by adding the difference each
+ * change makes (`apply`) and derived from scratch by `rebuildRollups`, so that every question of the analysis API
+ * with up to two filters, and a publication, reads a number of rows that grows with the cells it asks about, not
+ * with the number of reports (issue 15). Each rollup is defined once, by the rows a set of reports contributes
+ * (`source`): `apply` aggregates those of the reports changed, and the rebuild, where that would be too slow for
+ * ten million reports, aggregates the same rows from a smaller intermediate (said where).
+ *
+ * Every count but the publication's keeps beside it `n_open`: how many of the reports counted are still open, which a
+ * lead's answers leave out (blind coding, issue 17.9: see blind.ts).
+ */
+
+type Client = Pick<PrismaClient, '$executeRaw' | '$executeRawUnsafe' | '$queryRaw'>
+export type Which = readonly string[] | 'all'
+
+/** `WHERE` fragment choosing reports: some (`ids`) or all. */
+export const which = (column: Prisma.Sql, ids: Which) =>
+  ids === 'all' ? Prisma.sql`TRUE` : Prisma.sql`${column} = ANY(${[...ids]}::uuid[])`
+
+export const FIELD_NAMES = ['region', 'setting', 'event_class', 'detection', 'reach', 'event_type'] as const
+
+/** The report's fields as (dim, value) rows, from a table carrying them (analysis_report or analysis_code). */
+const FIELDS = (alias: string) =>
+  Prisma.raw(`(VALUES ${FIELD_NAMES.map((name) => `('${name}', ${alias}.${name})`).join(', ')})`)
+
+/** A code row's roles: every row counts as 'any', and as contributing / mitigating where it has that role. */
+const ROLES = (alias: string) =>
+  Prisma.raw(`(VALUES ('any', TRUE), ('contributing', ${alias}.contributing), ('mitigating', ${alias}.mitigating))`)
+
+type Rollup = {
+  table: string
+  /** Key columns, in the order `source` gives them, followed there by `open`. */
+  keys: readonly string[]
+  source: (ids: Which) => Prisma.Sql
+  /** Whether the table keeps n_open (the publication's does not need it). */
+  open: boolean
+}
+
+/** One row per report and value of one dimension (all, a field, or codes of a level in a role). */
+const rollup: Rollup = {
+  table: 'analysis_rollup',
+  keys: ['dim', 'role', 'month', 'value'],
+  open: true,
+  source: (ids) => {
+    const reports = which(Prisma.sql`report_id`, ids)
+    return Prisma.sql`
+      SELECT 'all'::text, 'any'::text, month, ''::text, open FROM analysis_report WHERE ${reports}
+      UNION ALL
+      SELECT d.dim, 'any', f.month, d.value, f.open FROM analysis_report f CROSS JOIN LATERAL ${FIELDS('f')} AS d(dim, value)
+      WHERE ${which(Prisma.sql`f.report_id`, ids)}
+      UNION ALL
+      SELECT 'code' || c.level, r.role, c.month, c.code, c.open FROM analysis_code c
+      CROSS JOIN LATERAL ${ROLES('c')} AS r(role, present) WHERE r.present AND ${which(Prisma.sql`c.report_id`, ids)}`
+  }
+}
+
+/** Reports carrying both of two codes of one level (a < b), for co-occurrence. */
+const pairs: Rollup = {
+  table: 'analysis_pair_rollup',
+  keys: ['level', 'month', 'code_a', 'code_b'],
+  open: true,
+  source: (ids) => Prisma.sql`
+    SELECT a.level, a.month, a.code, b.code, a.open
+    FROM analysis_code a JOIN analysis_code b ON b.report_id = a.report_id AND b.level = a.level AND a.code < b.code
+    WHERE ${which(Prisma.sql`a.report_id`, ids)}`
+}
+
+/** One filter: dimension a's values under one value of dimension b, field × field and code × field both ways. */
+const cross: Rollup = {
+  table: 'analysis_cross_rollup',
+  keys: ['dim_a', 'role_a', 'dim_b', 'role_b', 'value_b', 'month', 'value_a'],
+  open: true,
+  source: (ids) => {
+    const codes = Prisma.sql`
+      FROM analysis_code c CROSS JOIN LATERAL ${ROLES('c')} AS r(role, present)
+      CROSS JOIN LATERAL ${FIELDS('c')} AS d(dim, value)
+      WHERE r.present AND ${which(Prisma.sql`c.report_id`, ids)}`
+    return Prisma.sql`
+      SELECT a.dim, 'any', b.dim, 'any', b.value, f.month, a.value, f.open
+      FROM analysis_report f CROSS JOIN LATERAL ${FIELDS('f')} AS a(dim, value)
+      CROSS JOIN LATERAL ${FIELDS('f')} AS b(dim, value)
+      WHERE a.dim <> b.dim AND ${which(Prisma.sql`f.report_id`, ids)}
+      UNION ALL
+      SELECT 'code' || c.level, r.role, d.dim, 'any', d.value, c.month, c.code, c.open ${codes}
+      UNION ALL
+      SELECT d.dim, 'any', 'code' || c.level, r.role, c.code, c.month, d.value, c.open ${codes}`
+  }
+}
+
+/** Two field filters (b < c), grouped by a third field. */
+const fieldCross2: Rollup = {
+  table: 'analysis_field_cross2',
+  keys: ['dim_a', 'dim_b', 'value_b', 'dim_c', 'value_c', 'month', 'value_a'],
+  open: true,
+  source: (ids) => Prisma.sql`
+    SELECT a.dim, b.dim, b.value, c.dim, c.value, f.month, a.value, f.open
+    FROM analysis_report f CROSS JOIN LATERAL ${FIELDS('f')} AS a(dim, value)
+    CROSS JOIN LATERAL ${FIELDS('f')} AS b(dim, value) CROSS JOIN LATERAL ${FIELDS('f')} AS c(dim, value)
+    WHERE b.dim < c.dim AND a.dim <> b.dim AND a.dim <> c.dim AND ${which(Prisma.sql`f.report_id`, ids)}`
+}
+
+/** Codes (level, role) by one value of each of two fields (1 < 2). */
+const codeFields: Rollup = {
+  table: 'analysis_code_fields',
+  keys: ['dim_1', 'dim_2', 'value_1', 'value_2', 'level', 'role', 'month', 'code'],
+  open: true,
+  source: (ids) => Prisma.sql`
+    SELECT d1.dim, d2.dim, d1.value, d2.value, c.level, r.role, c.month, c.code, c.open
+    FROM analysis_code c CROSS JOIN LATERAL ${ROLES('c')} AS r(role, present)
+    CROSS JOIN LATERAL ${FIELDS('c')} AS d1(dim, value) CROSS JOIN LATERAL ${FIELDS('c')} AS d2(dim, value)
+    WHERE r.present AND d1.dim < d2.dim AND ${which(Prisma.sql`c.report_id`, ids)}`
+}
+
+/** Codes a (any level) on the reports carrying code b (any level), both in one role; a = b counts b's reports. */
+const codeCross: Rollup = {
+  table: 'analysis_code_cross',
+  keys: ['role', 'level_b', 'code_b', 'level_a', 'month', 'code_a'],
+  open: true,
+  source: (ids) => Prisma.sql`
+    SELECT r.role, b.level, b.code, a.level, a.month, a.code, a.open
+    FROM analysis_code a JOIN analysis_code b ON b.report_id = a.report_id
+    CROSS JOIN LATERAL (VALUES ('any', TRUE), ('contributing', a.contributing AND b.contributing),
+      ('mitigating', a.mitigating AND b.mitigating)) AS r(role, present)
+    WHERE r.present AND ${which(Prisma.sql`a.report_id`, ids)}`
+}
+
+/** A publication's cuts by its number, month and region (publication.repository.ts reads the late ones here). */
+const epochs: Rollup = {
+  table: 'analysis_epoch_rollup',
+  keys: ['epoch', 'month', 'region', 'cut', 'value'],
+  open: false,
+  source: (ids) => Prisma.sql`
+    SELECT f.epoch, f.month, f.region, x.cut, x.value, FALSE
+    FROM analysis_report f CROSS JOIN LATERAL (VALUES ('reports', ''), ('event_class', f.event_class),
+      ('detection', f.detection), ('setting', f.setting)) AS x(cut, value)
+    WHERE ${which(Prisma.sql`f.report_id`, ids)}
+    UNION ALL
+    SELECT f.epoch, f.month, f.region, CASE c.level WHEN 1 THEN 'domain' ELSE 'group' END, c.code, FALSE
+    FROM analysis_code c JOIN analysis_report f ON f.report_id = c.report_id
+    WHERE c.level IN (1, 2) AND ${which(Prisma.sql`c.report_id`, ids)}`
+}
+
+export const ROLLUPS = [rollup, pairs, cross, fieldCross2, codeFields, codeCross, epochs] as const
+
+const columns = (rollup: Rollup) => Prisma.raw(rollup.keys.join(', '))
+const keyed = (rollup: Rollup) =>
+  Prisma.raw(`(${rollup.keys.map((_, i) => `x${i + 1}`).join(', ')}, open)`)
+const keyList = (rollup: Rollup) => Prisma.raw(rollup.keys.map((_, i) => `x${i + 1}`).join(', '))
+
+/** `sign`·count (and n_open) of a rollup's rows from `rows`, a query giving its keys then `open`. */
+const aggregate = (rollup: Rollup, rows: Prisma.Sql, sign: 1 | -1) => Prisma.sql`
+  SELECT ${keyList(rollup)}, ${sign}::int * count(*)::int
+    ${rollup.open ? Prisma.sql`, ${sign}::int * (count(*) FILTER (WHERE open))::int` : Prisma.empty}
+  FROM (${rows}) AS s${keyed(rollup)}
+  GROUP BY ${keyList(rollup)}`
+
+const into = (rollup: Rollup) =>
+  Prisma.raw(`INSERT INTO ${rollup.table} (${rollup.keys.join(', ')}, n${rollup.open ? ', n_open' : ''})`)
+
+/** Adds (sign 1) or takes away (sign −1) what the chosen reports count for in every rollup. */
+export const applyToRollups = async (client: Client, ids: readonly string[], sign: 1 | -1) => {
+  for (const one of ROLLUPS) {
+    // Sorted, so that two transactions touching the same rollup rows lock them in the same order (no deadlock).
+    await client.$executeRaw`
+      ${into(one)} ${aggregate(one, one.source(ids), sign)} ORDER BY ${keyList(one)}
+      ON CONFLICT (${columns(one)}) DO UPDATE SET n = ${Prisma.raw(one.table)}.n + excluded.n
+      ${one.open ? Prisma.sql`, n_open = ${Prisma.raw(one.table)}.n_open + excluded.n_open` : Prisma.empty}`
+  }
+}
+
+/**
+ * Every rollup from scratch (empty tables). The cheap ones aggregate their source whole; the three that count some
+ * 130–200 rows per report are built from intermediates instead: one field at a time for the cross rollup (all at
+ * once it sorts on disk: over 10 minutes for a million reports), and for the two-filter rollups from the reports'
+ * field combinations per month (analysis_report collapsed to its distinct cells) and from the code rows collapsed
+ * the same way.
+ */
+export const rebuildRollups = async (client: Client) => {
+  for (const one of [rollup, pairs, codeCross, epochs]) {
+    await client.$executeRaw`${into(one)} ${aggregate(one, one.source('all'), 1)}`
+  }
+  for (const field of FIELD_NAMES) {
+    const column = Prisma.raw(field)
+    await client.$executeRaw`
+      INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n, n_open)
+      SELECT 'code' || c.level, r.role, ${field}, 'any', c.${column}, c.month, c.code, count(*)::int,
+        (count(*) FILTER (WHERE c.open))::int
+      FROM analysis_code c CROSS JOIN LATERAL ${ROLES('c')} AS r(role, present)
+      WHERE r.present
+      GROUP BY c.level, r.role, c.${column}, c.month, c.code`
+    for (const other of FIELD_NAMES.filter((name) => name > field)) {
+      await client.$executeRaw`
+        INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n, n_open)
+        SELECT ${field}, 'any', ${other}, 'any', f.${Prisma.raw(other)}, f.month, f.${column}, count(*)::int,
+          (count(*) FILTER (WHERE f.open))::int
+        FROM analysis_report f GROUP BY f.${Prisma.raw(other)}, f.month, f.${column}`
+    }
+  }
+  // The other way round: the same counts with a and b swapped.
+  await client.$executeRaw`
+    INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n, n_open)
+    SELECT dim_b, role_b, dim_a, role_a, value_a, month, value_b, n, n_open FROM analysis_cross_rollup`
+
+  const fields = Prisma.raw(FIELD_NAMES.join(', '))
+  // Reports collapsed to their distinct (month, fields, open): a few rows per report at 1M, far fewer at 10M.
+  // Temporary (this connection's only), dropped at the end; any left by a rebuild that failed half-way go first.
+  await client.$executeRaw`DROP TABLE IF EXISTS pg_temp.analysis_cells, pg_temp.analysis_code_cells`
+  await client.$executeRaw`
+    CREATE TEMPORARY TABLE analysis_cells AS
+    SELECT month, ${fields}, open, count(*)::int AS n FROM analysis_report GROUP BY month, ${fields}, open`
+  await client.$executeRaw`
+    INSERT INTO analysis_field_cross2 (dim_a, dim_b, value_b, dim_c, value_c, month, value_a, n, n_open)
+    SELECT a.dim, b.dim, b.value, c.dim, c.value, f.month, a.value, sum(f.n)::int,
+      (coalesce(sum(f.n) FILTER (WHERE f.open), 0))::int
+    FROM analysis_cells f CROSS JOIN LATERAL ${FIELDS('f')} AS a(dim, value)
+    CROSS JOIN LATERAL ${FIELDS('f')} AS b(dim, value) CROSS JOIN LATERAL ${FIELDS('f')} AS c(dim, value)
+    WHERE b.dim < c.dim AND a.dim <> b.dim AND a.dim <> c.dim
+    GROUP BY a.dim, b.dim, b.value, c.dim, c.value, f.month, a.value`
+  // Code rows (in each role) collapsed the same way, then one pair of fields at a time.
+  await client.$executeRaw`
+    CREATE TEMPORARY TABLE analysis_code_cells AS
+    SELECT c.level, r.role, c.code, c.month, ${Prisma.raw(FIELD_NAMES.map((name) => `c.${name}`).join(', '))},
+      c.open, count(*)::int AS n
+    FROM analysis_code c CROSS JOIN LATERAL ${ROLES('c')} AS r(role, present)
+    WHERE r.present
+    GROUP BY c.level, r.role, c.code, c.month, ${Prisma.raw(FIELD_NAMES.map((name) => `c.${name}`).join(', '))}, c.open`
+  for (const [i, first] of FIELD_NAMES.entries()) {
+    for (const second of FIELD_NAMES.slice(i + 1)) {
+      const [one, two] = [Prisma.raw(first < second ? first : second), Prisma.raw(first < second ? second : first)]
+      await client.$executeRaw`
+        INSERT INTO analysis_code_fields (dim_1, dim_2, value_1, value_2, level, role, month, code, n, n_open)
+        SELECT ${first < second ? first : second}, ${first < second ? second : first}, ${one}, ${two}, level, role,
+          month, code, sum(n)::int, (coalesce(sum(n) FILTER (WHERE open), 0))::int
+        FROM analysis_code_cells GROUP BY ${one}, ${two}, level, role, month, code`
+    }
+  }
+  await client.$executeRaw`DROP TABLE analysis_cells, analysis_code_cells`
+}
+
+/** Every rollup's table, emptied together by a rebuild. */
+export const ROLLUP_TABLES = ROLLUPS.map((one) => one.table)

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { openDatabase } from '../../src/db/database.js'
 import { dateOfMonthIndex, monthIndexOfDate, quarterLabel, quarterStart } from '../../src/lib/periods.js'
+import { rederiveEpochs } from '../../src/modules/analysis/rollups.js'
 import { createPublicationRepository } from '../../src/modules/summaries/publication.repository.js'
 import { createSummariesService } from '../../src/modules/summaries/summaries.service.js'
 import { createTaxonomyRepository } from '../../src/modules/taxonomy/taxonomy.repository.js'
@@ -48,6 +49,8 @@ for (const table of ['report', 'analysis_report']) {
     lateFrom
   )
 }
+// The publication's late reports are counted from the rollup by publication number: derived again for the new ones.
+await rederiveEpochs(prisma)
 await prisma.$executeRaw`VACUUM ANALYZE report`
 await prisma.$executeRaw`VACUUM ANALYZE analysis_report`
 const [{ reports } = { reports: 0 }] = await prisma.$queryRaw<{ reports: number }[]>`

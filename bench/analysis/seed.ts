@@ -7,7 +7,8 @@
 // Everything is generated in the database by set-based SQL (INSERT … SELECT from generate_series), one batch of
 // --batch reports at a time to bound memory and WAL, on a single connection. Values come from a hash of the
 // report's ordinal, so a given N always gives the same data. Report ids are UUID v4 in form; narratives are null
-// (as for destroyed reports), so `report` is smaller than in production; every report is `coded`.
+// (as for destroyed reports), so `report` is smaller than in production; reports received in the last 30 days are
+// `coded` (still open), older ones `closed` two weeks after they arrived.
 //
 // On empty tables the load goes as pg_restore does: the primary keys, indexes and foreign keys of report, coding
 // and coding_code (and report_message's key to report) are dropped first and created again afterwards, exactly as
@@ -216,9 +217,12 @@ const batchSql = (from: number, to: number) => `
 
 const insertReports = `
   INSERT INTO report (id, status, event_class, detection, setting, region, occurred_month, handover,
-                      consent_to_publish, received_on, receipt_hash, key_version, cipher_version, analysis_epoch)
-  SELECT report_id, 'coded', event_class::event_class, detection::detection, setting::setting, region, month,
-         handover, consent, received_on, sha256(convert_to('candid-bench-receipt:' || i, 'UTF8')), 1, 1, 1
+                      consent_to_publish, received_on, receipt_hash, key_version, cipher_version, analysis_epoch,
+                      closed_on)
+  SELECT report_id, (CASE WHEN received_on < current_date - 30 THEN 'closed' ELSE 'coded' END)::report_status,
+         event_class::event_class, detection::detection, setting::setting, region, month,
+         handover, consent, received_on, sha256(convert_to('candid-bench-receipt:' || i, 'UTF8')), 1, 1, 1,
+         CASE WHEN received_on < current_date - 30 THEN received_on + 14 END
   FROM seed_batch`
 
 // Summaries are sealed (issue 17.5): bytes of a sealed summary's size stand in for one (XChaCha20-Poly1305 adds 40

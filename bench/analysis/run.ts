@@ -6,6 +6,7 @@
 //
 //   npm run build && npm run bench:analysis -- run --database-url postgresql://postgres@127.0.0.1:5432/candid_bench_analysis
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os, { tmpdir } from 'node:os'
@@ -55,19 +56,48 @@ const reportsIn = async () => {
   }
 }
 
-/** A lead account made as an operator would (admin CLI, password on stdin); returns its TOTP URI. */
-const createLead = async (env: Record<string, string>) => {
-  const email = `lead-${Date.now()}@bench.example.org`
-  const child = spawn(process.execPath, ['dist/cli/admin.js', 'create-user', '--email', email, '--role', 'lead'], {
+/** The secret a server run without SERVER_SECRET generated into this database, if one did. */
+const storedSecret = async () => {
+  const client = new pg.Client({ connectionString: url, application_name: 'candid-bench-run' })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ secret: string }>(
+      "SELECT value #>> '{}' AS secret FROM app_setting WHERE key = 'server_secret'"
+    )
+    return rows[0]?.secret
+  } finally {
+    await client.end()
+  }
+}
+
+/** A CLI run of the compiled admin tool, as an operator would make it; resolves with its stdout and exit code. */
+const admin = async (args: string[], env: Record<string, string>, stdin = '') => {
+  const child = spawn(process.execPath, ['dist/cli/admin.js', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
     stdio: ['pipe', 'pipe', 'inherit']
   })
-  child.stdin.end(`${PASSWORD}\n`)
+  child.stdin.end(stdin)
   const [stdout, code] = await Promise.all([
     text(child.stdout),
     new Promise<number | null>((resolve) => child.on('exit', resolve))
   ])
+  return { stdout, code }
+}
+
+/**
+ * The team key, as `admin init` makes it (the server is not ready without one). Its recovery key goes nowhere:
+ * the benchmark's reports are synthetic, and init does nothing where a key exists.
+ */
+const initialise = async (env: Record<string, string>) => {
+  const { code } = await admin(['init'], env)
+  if (code !== 0) throw new Error(`admin init failed (${code})`)
+}
+
+/** A lead account made as an operator would (admin CLI, password on stdin); returns its TOTP URI. */
+const createLead = async (env: Record<string, string>) => {
+  const email = `lead-${Date.now()}@bench.example.org`
+  const { stdout, code } = await admin(['create-user', '--email', email, '--role', 'lead'], env, `${PASSWORD}\n`)
   const uri = stdout.trim().split('\n').at(-1) ?? ''
   if (code !== 0 || !uri.startsWith('otpauth://')) throw new Error(`admin create-user failed (${code}): ${stdout}`)
   return { email, uri }
@@ -215,8 +245,12 @@ const main = async () => {
     DATA_DIR: dataDir,
     MAX_EVENT_LOOP_UTILIZATION: '1',
     MAX_EVENT_LOOP_DELAY_MS: '0',
-    RATE_LIMIT_LOGIN_PER_MIN: '1000'
+    RATE_LIMIT_LOGIN_PER_MIN: '1000',
+    // Production refuses to start on PostgreSQL without one. A bench run makes its lead afresh, so a secret of its
+    // own is enough (the same for the admin CLI and the server) — unless an earlier run left a generated one.
+    SERVER_SECRET: process.env.SERVER_SECRET ?? (await storedSecret()) ?? randomBytes(32).toString('base64')
   }
+  await initialise(env)
   const lead = await createLead(env)
   const server = await startServer(env)
   const db = new pg.Client({ connectionString: url, application_name: 'candid-bench-run' })

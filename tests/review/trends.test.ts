@@ -303,6 +303,24 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     const handovers = expected(records, (m) => m, () => ['all'], mitigatingHandover)
     for (const period of withHandover.json().periods) expect(period.reports).toBe(handovers[period.period]?.all ?? 0)
 
+    // Three field filters: the field cube (by a field, and the reports kept), on the commonest such combination.
+    const combos = new Map<string, number>()
+    for (const r of records.values()) {
+      const key = [r.region, r.setting, r.reach].join(' ')
+      combos.set(key, (combos.get(key) ?? 0) + 1)
+    }
+    const [region, setting, reach] = ([...combos].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '').split(' ')
+    const threeFilters = (r: Recount) => r.region === region && r.setting === setting && r.reach === reach
+    const byDetection = await get('/api/v1/analysis/trends?from=2025-10&to=2026-03&groupBy=detection' +
+      `&region=${region}&setting=${setting}&reach=${reach}`)
+    expect(asCounts(byDetection.json())).toEqual({
+      ...Object.fromEntries(MONTHS.map((m) => [m, {}])),
+      ...expected(records, (m) => m, (r) => [r.detection], threeFilters)
+    })
+    const kept = expected(records, (m) => m, () => ['all'], threeFilters)
+    expect(Object.values(kept).reduce((sum, month) => sum + (month.all ?? 0), 0)).toBeGreaterThan(0)
+    for (const period of byDetection.json().periods) expect(period.reports).toBe(kept[period.period]?.all ?? 0)
+
     const byCode = await get('/api/v1/analysis/trends?from=2025-10&to=2026-03&level=3&setting=court&reach=near_miss')
     expect(asCounts(byCode.json())).toEqual({
       ...Object.fromEntries(MONTHS.map((m) => [m, {}])),
@@ -443,6 +461,10 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
       fieldCross2: (await t.app.db.prisma.analysisFieldCross2.findMany({ where: { n: { not: 0 } } }))
         .map((r) => [r.dimA, r.valueA, r.dimB, r.valueB, r.dimC, r.valueC, r.month.toISOString(), r.n, r.nOpen].join(' '))
         .sort(),
+      cube: (await t.app.db.prisma.analysisFieldCube.findMany({ where: { n: { not: 0 } } }))
+        .map((r) => [r.month.toISOString(), r.region, r.setting, r.eventClass, r.detection, r.reach, r.eventType, r.n,
+          r.nOpen].join(' '))
+        .sort(),
       codeFields: (await t.app.db.prisma.analysisCodeFields.findMany({ where: { n: { not: 0 } } }))
         .map((r) => [r.dim1, r.value1, r.dim2, r.value2, r.level, r.role, r.code, r.month.toISOString(), r.n, r.nOpen]
           .join(' '))
@@ -470,7 +492,8 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     const facts = createFactsRepository()
     expect(await facts.needsRebuild(t.app.db.prisma)).toBe(false)
     await t.app.db.prisma.$executeRaw`TRUNCATE analysis_report, analysis_code, analysis_rollup, analysis_pair_rollup,
-      analysis_cross_rollup, analysis_field_cross2, analysis_code_fields, analysis_code_cross, analysis_epoch_rollup`
+      analysis_cross_rollup, analysis_field_cross2, analysis_field_cube, analysis_code_fields, analysis_code_cross,
+      analysis_epoch_rollup`
     expect(await facts.needsRebuild(t.app.db.prisma)).toBe(true)
     await t.app.db.prisma.$transaction((tx) => facts.rebuild(tx))
     expect(await facts.needsRebuild(t.app.db.prisma)).toBe(false)
@@ -483,6 +506,7 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     expect(incremental.pairs.length).toBeGreaterThan(5)
     expect(incremental.cross.length).toBeGreaterThan(500)
     expect(incremental.fieldCross2.length).toBeGreaterThan(500)
+    expect(incremental.cube.length).toBeGreaterThan(20)
     expect(incremental.codeFields.length).toBeGreaterThan(500)
     expect(incremental.codeCross.length).toBeGreaterThan(50)
     expect(incremental.epochs.length).toBeGreaterThan(50)

@@ -23,9 +23,11 @@ type Code = NonNullable<Filters['code']>
  * - one filter: analysis_cross_rollup (field or code by field, field by code), analysis_code_cross (codes by code);
  * - two field filters: analysis_field_cross2 (by a field), analysis_code_fields (by code);
  * - a code and a field: analysis_code_fields through its code index (by a field);
- * and the reports the filters keep from the rollup of one filter, or the cross rollup of two. What is left —
- * three or more filters, or codes by code under a code and a field — counts the analysis record (under the
- * statement timeout: see docs/benchmarks.md). Returns null where no rollup answers.
+ * - three or more field filters: the field cube, analysis_field_cube (by a field);
+ * and the reports the filters keep from the rollup of one filter, the cross rollup of two, or the cube. What is
+ * left — a code with two or more fields, codes under three or more fields, or codes by code under a code and a
+ * field — counts the analysis record (under the statement timeout: see docs/benchmarks.md). Returns null where no
+ * rollup answers.
  */
 const fromRollups = (repository: TrendsRepository, q: Question): Promise<[MonthCount[], MonthCount[]]> | null => {
   const { groupBy, level, role, filters, first, last } = q
@@ -53,6 +55,7 @@ const fromRollups = (repository: TrendsRepository, q: Question): Promise<[MonthC
     if (code !== undefined && b !== undefined && fields.length === 1) {
       return repository.crossValue(codeDim(code), b, first, last)
     }
+    if (code === undefined && fields.length >= 3) return repository.cube(null, fields, first, last)
     return null
   }
   const counts = (): Promise<MonthCount[]> | null => {
@@ -75,6 +78,9 @@ const fromRollups = (repository: TrendsRepository, q: Question): Promise<[MonthC
     }
     if (code !== undefined && b !== undefined && fields.length === 1 && grouped !== null) {
       return repository.fieldUnderCode(grouped, code, role, b, first, last)
+    }
+    if (code === undefined && fields.length >= 3 && grouped !== null) {
+      return repository.cube(grouped, fields, first, last)
     }
     return null
   }

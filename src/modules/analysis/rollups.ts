@@ -3,10 +3,10 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 /**
  * The rollups of the analysis record: counts of reports per month and cell, kept by adding the difference each
  * change makes (`apply`) and derived from scratch by `rebuildRollups`, so that every question of the analysis API
- * with up to two filters, and a publication, reads a number of rows that grows with the cells it asks about, not
- * with the number of reports (issue 15). Each rollup is defined once, by the rows a set of reports contributes
- * (`source`): `apply` aggregates those of the reports changed, and the rebuild, where that would be too slow for
- * ten million reports, aggregates the same rows from a smaller intermediate (said where).
+ * with up to two filters, or with field filters only, and a publication, reads a number of rows that grows with
+ * the cells it asks about, not with the number of reports (issue 15). Each rollup is defined once, by the rows a
+ * set of reports contributes (`source`): `apply` aggregates those of the reports changed, and the rebuild, where
+ * that would be too slow for ten million reports, aggregates the same rows from a smaller intermediate (said where).
  *
  * Every count but the publication's keeps beside it `n_open`: how many of the reports counted are still open, which a
  * lead's answers leave out (blind coding, issue 17.9: see blind.ts).
@@ -101,6 +101,15 @@ const fieldCross2: Rollup = {
     WHERE b.dim < c.dim AND a.dim <> b.dim AND a.dim <> c.dim AND ${which(Prisma.sql`f.report_id`, ids)}`
 }
 
+/** Every field at once (the field cube): one row per report, so its cells are the fields' distinct combinations. */
+const cube: Rollup = {
+  table: 'analysis_field_cube',
+  keys: ['month', ...FIELD_NAMES],
+  open: true,
+  source: (ids) => Prisma.sql`
+    SELECT month, ${Prisma.raw(FIELD_NAMES.join(', '))}, open FROM analysis_report WHERE ${which(Prisma.sql`report_id`, ids)}`
+}
+
 /** Codes (level, role) by one value of each of two fields (1 < 2). */
 const codeFields: Rollup = {
   table: 'analysis_code_fields',
@@ -142,7 +151,7 @@ const epochs: Rollup = {
     WHERE c.level IN (1, 2) AND ${which(Prisma.sql`c.report_id`, ids)}`
 }
 
-export const ROLLUPS = [rollup, pairs, cross, fieldCross2, codeFields, codeCross, epochs] as const
+export const ROLLUPS = [rollup, pairs, cross, fieldCross2, cube, codeFields, codeCross, epochs] as const
 
 const columns = (rollup: Rollup) => Prisma.raw(rollup.keys.join(', '))
 const keyed = (rollup: Rollup) =>
@@ -174,11 +183,11 @@ export const applyToRollups = async (client: Client, ids: readonly string[], sig
  * Every rollup from scratch (empty tables). The cheap ones aggregate their source whole; the three that count some
  * 130–200 rows per report are built from intermediates instead: one field at a time for the cross rollup (all at
  * once it sorts on disk: over 10 minutes for a million reports), and for the two-filter rollups from the reports'
- * field combinations per month (analysis_report collapsed to its distinct cells) and from the code rows collapsed
- * the same way.
+ * field combinations per month (the field cube: analysis_report collapsed to its distinct cells) and from the code
+ * rows collapsed the same way.
  */
 export const rebuildRollups = async (client: Client) => {
-  for (const one of [rollup, pairs, codeCross, epochs]) {
+  for (const one of [rollup, pairs, codeCross, epochs, cube]) {
     await client.$executeRaw`${into(one)} ${aggregate(one, one.source('all'), 1)}`
   }
   for (const field of FIELD_NAMES) {
@@ -203,18 +212,14 @@ export const rebuildRollups = async (client: Client) => {
     INSERT INTO analysis_cross_rollup (dim_a, role_a, dim_b, role_b, value_b, month, value_a, n, n_open)
     SELECT dim_b, role_b, dim_a, role_a, value_a, month, value_b, n, n_open FROM analysis_cross_rollup`
 
-  const fields = Prisma.raw(FIELD_NAMES.join(', '))
-  // Reports collapsed to their distinct (month, fields, open): a few rows per report at 1M, far fewer at 10M.
-  // Temporary (this connection's only), dropped at the end; any left by a rebuild that failed half-way go first.
-  await client.$executeRaw`DROP TABLE IF EXISTS pg_temp.analysis_cells, pg_temp.analysis_code_cells`
-  await client.$executeRaw`
-    CREATE TEMPORARY TABLE analysis_cells AS
-    SELECT month, ${fields}, open, count(*)::int AS n FROM analysis_report GROUP BY month, ${fields}, open`
+  // The two-filter rollup of fields from the cube (the reports collapsed to their distinct cells: about one row per
+  // two reports at 1M, far fewer at 10M). Temporary tables (this connection's only) are dropped at the end; any left
+  // by a rebuild that failed half-way go first.
+  await client.$executeRaw`DROP TABLE IF EXISTS pg_temp.analysis_code_cells`
   await client.$executeRaw`
     INSERT INTO analysis_field_cross2 (dim_a, dim_b, value_b, dim_c, value_c, month, value_a, n, n_open)
-    SELECT a.dim, b.dim, b.value, c.dim, c.value, f.month, a.value, sum(f.n)::int,
-      (coalesce(sum(f.n) FILTER (WHERE f.open), 0))::int
-    FROM analysis_cells f CROSS JOIN LATERAL ${FIELDS('f')} AS a(dim, value)
+    SELECT a.dim, b.dim, b.value, c.dim, c.value, f.month, a.value, sum(f.n)::int, sum(f.n_open)::int
+    FROM analysis_field_cube f CROSS JOIN LATERAL ${FIELDS('f')} AS a(dim, value)
     CROSS JOIN LATERAL ${FIELDS('f')} AS b(dim, value) CROSS JOIN LATERAL ${FIELDS('f')} AS c(dim, value)
     WHERE b.dim < c.dim AND a.dim <> b.dim AND a.dim <> c.dim
     GROUP BY a.dim, b.dim, b.value, c.dim, c.value, f.month, a.value`
@@ -236,7 +241,7 @@ export const rebuildRollups = async (client: Client) => {
         FROM analysis_code_cells GROUP BY ${one}, ${two}, level, role, month, code`
     }
   }
-  await client.$executeRaw`DROP TABLE analysis_cells, analysis_code_cells`
+  await client.$executeRaw`DROP TABLE analysis_code_cells`
 }
 
 /** One rollup derived again from scratch (the publication benchmark sets publication numbers by hand). */

@@ -105,6 +105,23 @@ export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }:
       GROUP BY month, ${grouped} HAVING sum(${SETTLED}) <> 0`
   },
 
+  /**
+   * Monthly counts under field filters only, from the field cube (three or more filters: fewer come from the
+   * rollups above): by a field's values (`grouped`), or the reports kept (value ''). PostgreSQL finds the rows by
+   * combining the filters' indexes, each (field, month).
+   */
+  cube: (grouped: string | null, filters: readonly FieldValue[], from: number, to: number) => {
+    const conditions = filters.map((filter) => Prisma.sql`${Prisma.raw(filter.dim)} = ${filter.value}`)
+    // Column names from COLUMN (never from input); PostgreSQL refuses a constant in GROUP BY, hence two forms.
+    const [value, groups] = grouped === null
+      ? [Prisma.sql`''`, Prisma.sql`month`]
+      : [Prisma.raw(grouped), Prisma.raw(`month, ${grouped}`)]
+    return prisma.$queryRaw<MonthCount[]>`
+      SELECT month, ${value} AS value, sum(${SETTLED})::int AS n FROM analysis_field_cube
+      WHERE ${Prisma.join(conditions, ' AND ')} AND ${months(from, to)}
+      GROUP BY ${groups} HAVING sum(${SETTLED}) <> 0`
+  },
+
   /** Monthly counts of the codes of a level on the reports carrying one code, both in one role. */
   codesUnderCode: (level: number, role: Role, code: { level: number; code: string }, from: number, to: number) =>
     prisma.$queryRaw<MonthCount[]>`

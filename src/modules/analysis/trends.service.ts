@@ -152,10 +152,12 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
       for (const dimension of DIMENSIONS) {
         if (query[dimension] !== undefined) filters[dimension] = query[dimension]
       }
-      const mine = await repository.own(session.userId, first, last)
       const question = { groupBy, level: level ?? 1, role, filters, first, last }
-      const [counts, totals] = await countTrend(repository, question, mine)
-      await record(session, 'analysis.trends', query)
+      // The audit row is written while the counts are read: one wait, not two, for every answer.
+      const [, [counts, totals]] = await Promise.all([
+        record(session, 'analysis.trends', query),
+        repository.own(session.userId, first, last).then((mine) => countTrend(repository, question, mine))
+      ])
 
       const grouped = byPeriod(counts, interval)
       const reports = byPeriod(totals, interval)
@@ -192,21 +194,28 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
 
     cooccurrence: async (session: RequestSession, query: TCooccurrenceQuery): Promise<TCooccurrenceResponse> => {
       const { first, last } = range(query, 'month', 12)
-      const mine = await repository.own(session.userId, first, last)
-      const morePairs = pairsOf(mine, query.level)
-      const asked = [...morePairs.keys()].map((key) => {
-        const [a, b] = key.split('|') as [string, string]
-        return { a, b }
-      })
-      // The top pairs of the settled reports, and the settled counts of every pair of the lead's own open reports:
-      // only those can rise by what the lead's reports add, so the top of the sum is among them.
-      const [top, theirs, singles, totals] = await Promise.all([
-        repository.pairs(query.level, first, last, query.minCount, query.limit),
-        repository.pairCounts(query.level, first, last, asked),
-        repository.rollup(`code${query.level}`, 'any', first, last),
-        repository.rollup('all', 'any', first, last)
+      const read = async () => {
+        const mine = await repository.own(session.userId, first, last)
+        const morePairs = pairsOf(mine, query.level)
+        const asked = [...morePairs.keys()].map((key) => {
+          const [a, b] = key.split('|') as [string, string]
+          return { a, b }
+        })
+        // The top pairs of the settled reports, and the settled counts of every pair of the lead's own open
+        // reports: only those can rise by what the lead's reports add, so the top of the sum is among them.
+        const [top, theirs, singles, totals] = await Promise.all([
+          repository.pairs(query.level, first, last, query.minCount, query.limit),
+          repository.pairCounts(query.level, first, last, asked),
+          repository.rollup(`code${query.level}`, 'any', first, last),
+          repository.rollup('all', 'any', first, last)
+        ])
+        return { mine, morePairs, top, theirs, singles, totals }
+      }
+      // The audit row is written while the counts are read.
+      const [, { mine, morePairs, top, theirs, singles, totals }] = await Promise.all([
+        record(session, 'analysis.cooccurrence', query),
+        read()
       ])
-      await record(session, 'analysis.cooccurrence', query)
       const candidates = new Map<string, { a: string; b: string; n: number }>()
       for (const pair of [...top, ...theirs]) candidates.set(`${pair.a}|${pair.b}`, { ...pair, n: Number(pair.n) })
       for (const [key, n] of morePairs) {

@@ -2,8 +2,8 @@
 // ending at the last month of the seeded data (shape.ts). What each reads (src/modules/analysis/counts.ts): trends
 // without filters read analysis_rollup; with one filter (a code, a region, …) analysis_cross_rollup, or
 // analysis_code_cross for codes under a code; with two, analysis_field_cross2 or analysis_code_fields; with three or
-// more, the analysis record; co-occurrence reads analysis_pair_rollup and analysis_rollup; rising reads
-// analysis_rollup.
+// more fields, analysis_field_cube; a code with two or more fields, the analysis record; co-occurrence reads
+// analysis_pair_rollup and analysis_rollup; rising reads analysis_rollup.
 import { monthLabel, quarterLabel } from '../../src/lib/periods.js'
 import { lastMonthOf } from './shape.js'
 
@@ -11,7 +11,7 @@ export type Question = {
   name: string
   path: 'trends' | 'cooccurrence' | 'rising'
   query: Record<string, string>
-  reads: 'rollup' | 'cross rollup' | 'code cross rollup' | 'two-filter rollup' | 'analysis record'
+  reads: 'rollup' | 'cross rollup' | 'code cross rollup' | 'two-filter rollup' | 'field cube' | 'analysis record'
 }
 
 export const questionsAt = (now: Date): Question[] => {
@@ -86,7 +86,6 @@ export const questionsAt = (now: Date): Question[] => {
       reads: 'code cross rollup'
     },
     {
-      // Not answered by a rollup (see counts.ts): measured to show what the record costs.
       name: 'trends: by setting, region london + reach reached_no_harm + detection self, 12 months',
       path: 'trends',
       query: {
@@ -94,6 +93,20 @@ export const questionsAt = (now: Date): Question[] => {
         region: 'london',
         reach: 'reached_no_harm',
         detection: 'self',
+        interval: 'month',
+        ...months(12)
+      },
+      reads: 'field cube'
+    },
+    {
+      // Not answered by a rollup (see counts.ts): measured to show what the record costs.
+      name: 'trends: by setting, code TC.HO + region london + reach reached_no_harm, 12 months',
+      path: 'trends',
+      query: {
+        groupBy: 'setting',
+        code: 'TC.HO',
+        region: 'london',
+        reach: 'reached_no_harm',
         interval: 'month',
         ...months(12)
       },

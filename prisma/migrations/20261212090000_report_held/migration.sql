@@ -21,7 +21,6 @@ CREATE TABLE "report_held" (
     "reporter_public_key" BYTEA,
     "closed_on" DATE,
     "destroyed_on" DATE,
-    "due_at" TIMESTAMPTZ(0) NOT NULL,
     "idempotency_key_hash" BYTEA,
     "idempotency_request_mac" BYTEA,
     "idempotency_response" BYTEA,

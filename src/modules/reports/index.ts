@@ -11,8 +11,8 @@ const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
 
 /** POST /api/v1/reports: anonymous intake. */
 export const reportsModule: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
-  const repository = createReportsRepository(app.db, config.intakeBatchSeconds)
-  const flush = () => flushHeldReports(app.db.prisma)
+  const repository = createReportsRepository(app.db)
+  const flush = () => flushHeldReports(app.db.prisma, config.intakeBatchSeconds)
   // Reports reach the review table in batches (issue 17.6). 0 (tests only; refused in production) flushes right
   // after each report through the same code.
   const service = createReportsService({

@@ -2,7 +2,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js'
 
 /**
  * Issue 17.6: the arrival order out of the database. Intake holds each report in report_held; this flush moves
- * every held report that is due into report in ONE transaction and in random order, then empties report_held with
+ * every held report into report in ONE transaction and in random order, then empties report_held with
  * TRUNCATE. So in a copy of the database (a physical copy, a replica, a pg_dump) every report of a batch carries the
  * same transaction id (xmin), later than every write of the window it arrived in, and sits in the table in an order
  * unrelated to its arrival: a report is placed only within its batch window, not between reviewers' actions.
@@ -13,54 +13,51 @@ import type { PrismaClient } from '../../generated/prisma/client.js'
  * table, and two instances flushing at the same moment move each report once.
  */
 
-// Copied as they are; due_at and the replay record's columns stay behind (the record goes to idempotency_record).
+// Copied as they are; the replay record's columns go to idempotency_record.
 const MOVED = `id, status, event_class, detection, setting, region, occurred_month, handover, consent_to_publish,
   received_on, receipt_hash, narrative_ciphertext, narrative_sealed_key, key_version, sealed_to_version,
   cipher_version, reporter_public_key, closed_on, destroyed_on`
 
 // gen_random_uuid() draws from the operating system's strong random source (random() is a seeded generator).
-const MOVE_REPORTS = `INSERT INTO report (${MOVED})
-  SELECT ${MOVED} FROM report_held WHERE due_at <= now() ORDER BY gen_random_uuid()`
+const MOVE_REPORTS = `INSERT INTO report (${MOVED}) SELECT ${MOVED} FROM report_held ORDER BY gen_random_uuid()`
 const MOVE_REPLAYS = `INSERT INTO idempotency_record (key_hash, request_mac, response, created_on)
   SELECT idempotency_key_hash, idempotency_request_mac, idempotency_response, idempotency_created_on
-  FROM report_held WHERE due_at <= now() AND idempotency_key_hash IS NOT NULL ORDER BY gen_random_uuid()
+  FROM report_held WHERE idempotency_key_hash IS NOT NULL ORDER BY gen_random_uuid()
   ON CONFLICT (key_hash) DO NOTHING`
 
+/** The batch boundary last flushed (epoch seconds, a multiple of INTAKE_BATCH_SECONDS): the schedule's, not a report's. */
+export const FLUSHED_SETTING = 'intake_flushed_until'
+
 /**
- * Moves the held reports that are due (now() is the transaction's start, by the database's clock) and returns how
- * many. Reports that arrived after the window's end (another instance's clock, a late timer) are kept: copied
- * aside, and put back after the TRUNCATE, so that they too leave no tuple in the old file.
+ * Moves every held report into report and returns how many. With a schedule (`batchSeconds` > 0), only the first
+ * flush after each boundary of the database's clock moves anything: the others (other instances, whose timers fire
+ * a moment later, or whose clocks differ) find the boundary recorded and leave the reports that arrived since for
+ * the next one, so that no batch is a few milliseconds wide. The boundary is recorded even when nothing is held.
  */
-export const flushHeldReports = async (prisma: PrismaClient): Promise<number> => {
-  const [due] = await prisma.$queryRaw<{ due: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM report_held WHERE due_at <= now()) AS due`
-  if (!due?.due) {
-    return 0
-  }
-  return prisma.$transaction(async (tx) => {
+export const flushHeldReports = (prisma: PrismaClient, batchSeconds: number): Promise<number> =>
+  prisma.$transaction(async (tx) => {
     await tx.$executeRawUnsafe('LOCK TABLE report_held IN ACCESS EXCLUSIVE MODE')
-    const moved = await tx.$executeRawUnsafe(MOVE_REPORTS)
-    if (moved === 0) {
-      return 0
+    if (batchSeconds > 0) {
+      const recorded = await tx.$executeRaw`
+        INSERT INTO app_setting (key, value, updated_on)
+        SELECT ${FLUSHED_SETTING}, to_jsonb(b.at), current_date
+        FROM (SELECT (floor(extract(epoch FROM now()) / ${batchSeconds}::int) * ${batchSeconds}::int)::bigint AS at) b
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_on = excluded.updated_on
+        WHERE (app_setting.value #>> '{}')::bigint < (excluded.value #>> '{}')::bigint`
+      if (recorded === 0) {
+        return 0
+      }
     }
-    await tx.$executeRawUnsafe(MOVE_REPLAYS)
-    const [kept] = await tx.$queryRaw<{ kept: boolean }[]>`
-      SELECT EXISTS (SELECT 1 FROM report_held WHERE due_at > now()) AS kept`
-    if (kept?.kept) {
-      await tx.$executeRawUnsafe(
-        'CREATE TEMPORARY TABLE report_held_kept ON COMMIT DROP AS SELECT * FROM report_held WHERE due_at > now()'
-      )
-      await tx.$executeRawUnsafe('TRUNCATE report_held')
-      await tx.$executeRawUnsafe('INSERT INTO report_held SELECT * FROM report_held_kept ORDER BY gen_random_uuid()')
-    } else {
+    const moved = await tx.$executeRawUnsafe(MOVE_REPORTS)
+    if (moved > 0) {
+      await tx.$executeRawUnsafe(MOVE_REPLAYS)
       await tx.$executeRawUnsafe('TRUNCATE report_held')
     }
     return moved
   })
-}
 
-// After the boundary, so that an instance whose clock runs a little ahead of the database's still finds the
-// window's reports due (one running behind finds them due anyway).
+// After the boundary, so that an instance whose clock runs a little ahead of the database's still finds the boundary
+// passed (one that finds it not yet passed moves nothing, and the next boundary's flush moves its reports).
 const AFTER_BOUNDARY_MS = 2_000
 
 /**

@@ -18,16 +18,12 @@ export type IdempotencyEntry = { keyHash: Uint8Array; requestMac: Uint8Array; re
 export class IdempotencyKeyTaken extends Error {}
 
 // Intake writes to report_held, never to report: a scheduled flush (intake-batch.ts) moves held reports into report
-// together, in random order, so the table's transaction ids and physical order say nothing of arrival order. The
-// row's due_at is the end of the batch window it arrived in, by the database's clock, so every instance agrees
-// ($16 = INTAKE_BATCH_SECONDS; 0 makes it due at once, for tests).
+// together, in random order, so the table's transaction ids and physical order say nothing of arrival order.
 const HELD_COLUMNS = `id, event_class, detection, setting, region, occurred_month, handover, consent_to_publish,
   received_on, receipt_hash, narrative_ciphertext, narrative_sealed_key, key_version, cipher_version,
-  reporter_public_key, due_at`
+  reporter_public_key`
 const HELD_VALUES = `$1::uuid, $2::event_class, $3::detection, $4::setting, $5, $6::date, $7, $8, $9::date, $10, $11,
-  $12, $13, $14, $15,
-  CASE WHEN $16::int = 0 THEN date_trunc('second', now())
-       ELSE to_timestamp((floor(extract(epoch FROM now()) / $16::int) + 1) * $16::int) END`
+  $12, $13, $14, $15`
 const INSERT_HELD = `INSERT INTO report_held (${HELD_COLUMNS}) VALUES (${HELD_VALUES})`
 // The replay record is held in the report's own row (moved with it), and only if no record, held or moved, has the
 // key: the unique index covers held rows; the NOT EXISTS covers moved ones. A flush moving a row with this key holds
@@ -35,13 +31,13 @@ const INSERT_HELD = `INSERT INTO report_held (${HELD_COLUMNS}) VALUES (${HELD_VA
 const INSERT_HELD_WITH_REPLAY = `
   INSERT INTO report_held (${HELD_COLUMNS}, idempotency_key_hash, idempotency_request_mac, idempotency_response,
     idempotency_created_on)
-  SELECT ${HELD_VALUES}, $17, $18, $19, $20::date
-  WHERE NOT EXISTS (SELECT 1 FROM idempotency_record WHERE key_hash = $17)
+  SELECT ${HELD_VALUES}, $16, $17, $18, $19::date
+  WHERE NOT EXISTS (SELECT 1 FROM idempotency_record WHERE key_hash = $16)
   ON CONFLICT (idempotency_key_hash) DO NOTHING`
 
 const dateOnly = (date: Date) => date.toISOString().slice(0, 10)
 
-export const createReportsRepository = (db: Pick<Database, 'prisma' | 'execute'>, batchSeconds: number) => ({
+export const createReportsRepository = (db: Pick<Database, 'prisma' | 'execute'>) => ({
   /**
    * Holds a report and, when the request carried an Idempotency-Key, its replay record, in ONE statement (one row):
    * the row is inserted only if the key was new, so a report is never stored twice nor without its key, and
@@ -65,8 +61,7 @@ export const createReportsRepository = (db: Pick<Database, 'prisma' | 'execute'>
       report.narrativeSealedKey,
       report.keyVersion,
       report.cipherVersion,
-      report.reporterPublicKey,
-      batchSeconds
+      report.reporterPublicKey
     ]
     if (!idempotency) {
       await db.execute(INSERT_HELD, values)

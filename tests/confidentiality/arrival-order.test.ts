@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseReceipt } from '../../src/lib/crypto/secrets.js'
+import { FLUSHED_SETTING, flushHeldReports } from '../../src/modules/reports/intake-batch.js'
 import { hashReceipt } from '../../src/modules/reports/reports.service.js'
 import { coding } from '../helpers/codings.js'
 import { rawDatabaseBytes } from '../helpers/db-contents.js'
@@ -24,16 +25,7 @@ const ENV = { RATE_LIMIT_INTAKE_PER_10MIN: '1000', PUBLISH_CHECK_MINUTES: '0', R
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Waits until the clock is just past a batch boundary and the flush at it (2 s after) has run: a window is open. */
-const waitForWindowStart = async () => {
-  const into = Date.now() % PERIOD_MS
-  if (into < 3_000 || into > 4_000) {
-    await sleep((PERIOD_MS - into + 3_000) % PERIOD_MS)
-  }
-  return Date.now() - (Date.now() % PERIOD_MS) + PERIOD_MS
-}
-
-/** Kendall's rank correlation of a sequence with 0..n-1: 1 in order, -1 reversed, about 0 (sd 0.15 at n=24) shuffled. */
+/** Kendall's rank correlation with 0..n-1: 1 in order, -1 reversed, about 0 (sd 0.15 at n=24) shuffled. */
 const kendallTau = (sequence: number[]) => {
   let score = 0
   for (let i = 0; i < sequence.length; i++) {
@@ -78,6 +70,21 @@ describe('arrival order is not in the database', () => {
   }
   const receiptHashHex = (receipt: string) =>
     Buffer.from(hashReceipt(t.app.keys.get(), parseReceipt(receipt) as Uint8Array)).toString('hex')
+  /** Waits until the clock is just past a batch boundary and the schedule's flush at it has run: a window is open. */
+  const waitForWindowStart = async () => {
+    const into = Date.now() % PERIOD_MS
+    if (into < 3_000 || into > 4_000) {
+      await sleep((PERIOD_MS - into + 3_000) % PERIOD_MS)
+    }
+    const boundary = Date.now() - (Date.now() % PERIOD_MS)
+    for (let waited = 0; ; waited += 100) {
+      const setting = await t.app.db.prisma.appSetting.findUnique({ where: { key: FLUSHED_SETTING } })
+      if (Number(setting?.value) * 1000 >= boundary) break
+      if (waited > 10_000) throw new Error('the schedule did not flush at the boundary')
+      await sleep(100)
+    }
+    return boundary + PERIOD_MS
+  }
   const waitForFlush = async (reports: number) => {
     for (let waited = 0; waited < PERIOD_MS + 15_000; waited += 250) {
       if ((await count('report')) >= reports) return
@@ -233,4 +240,22 @@ describe('arrival order is not in the database', () => {
     const again = await postReport(t.app, body, { 'idempotency-key': key })
     expect(again.json()).toEqual(withdrawn.json())
   }, 180_000)
+
+  it('flushes once per boundary however many instances try, and moves each report once', async () => {
+    await waitForWindowStart()
+    const before = await count('report')
+    for (let i = 0; i < 3; i++) {
+      expect((await postReport(t.app)).statusCode).toBe(201)
+    }
+    // Other instances' timers, a moment after this one's flush at the boundary: the boundary is recorded, so they
+    // move nothing, and the reports that arrived since wait for the next boundary rather than form a tiny batch.
+    const late = await Promise.all([0, 1].map(() => flushHeldReports(t.app.db.prisma, BATCH_SECONDS)))
+    expect(late).toEqual([0, 0])
+    expect(await count('report_held')).toBe(3)
+    // Two flushes at once (each takes report_held's lock in turn): one moves everything, the other finds nothing.
+    const both = await Promise.all([0, 1].map(() => flushHeldReports(t.app.db.prisma, 0)))
+    expect([...both].sort()).toEqual([0, 3])
+    expect(await count('report')).toBe(before + 3)
+    expect(await count('report_held')).toBe(0)
+  }, 60_000)
 })

@@ -25,7 +25,7 @@ const MOVE_REPLAYS = `INSERT INTO idempotency_record (key_hash, request_mac, res
   FROM report_held WHERE idempotency_key_hash IS NOT NULL ORDER BY gen_random_uuid()
   ON CONFLICT (key_hash) DO NOTHING`
 
-/** The batch boundary last flushed (epoch seconds, a multiple of INTAKE_BATCH_SECONDS): the schedule's, not a report's. */
+/** The batch boundary last flushed (epoch seconds, a multiple of INTAKE_BATCH_SECONDS): the schedule's time. */
 export const FLUSHED_SETTING = 'intake_flushed_until'
 
 /**

@@ -24,7 +24,8 @@ export type SubmitResult = { response: TCreateReportResponse; isReplay: boolean 
 export const hashReceipt = (crypto: Pick<AppCrypto, 'sodium' | 'receiptKey'>, receiptBytes: Uint8Array) =>
   keyedHash(crypto.sodium, receiptBytes, crypto.receiptKey)
 
-export const createReportsService = ({ repository, keys, clock = () => new Date(), afterStore }: ReportsServiceDeps) => {
+export const createReportsService = (deps: ReportsServiceDeps) => {
+  const { repository, keys, clock = () => new Date(), afterStore } = deps
   const replay = async (
     idempotency: Idempotency,
     idempotencyKey: string,
@@ -42,8 +43,8 @@ export const createReportsService = ({ repository, keys, clock = () => new Date(
 
   return {
     /**
-     * Files a report: redact, seal, hold (report and replay record in one row, until its batch is flushed), answer. Only the
-     * redacted narrative is ever encrypted or stored; the original text goes no further than this function.
+     * Files a report: redact, seal, hold (report and replay record in one row, until its batch is flushed), answer.
+     * Only the redacted narrative is ever encrypted or stored; the original text goes no further than this function.
      */
     submit: async (body: TCreateReportBody, idempotencyKey?: string): Promise<SubmitResult> => {
       // A repeated key is rare, so the key is not looked up first: the insert itself refuses a key already used

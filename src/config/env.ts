@@ -232,6 +232,14 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
         message: 'must be at least 1 in production (0 places every report\'s arrival exactly; the default is 600)'
       })
     }
+    // A batch across midnight would hold reports of two dates: each date's share of it would be a narrower window.
+    if (env.INTAKE_BATCH_SECONDS > 0 && 86_400 % env.INTAKE_BATCH_SECONDS !== 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['INTAKE_BATCH_SECONDS'],
+        message: 'must divide a day (86400) so that no batch straddles midnight, e.g. 300, 600, 900, 1800 or 3600'
+      })
+    }
     // The disclosure library refuses such a pair at every publication (a count just at the threshold would be
     // published below it), so the server would start and then never publish: refuse it before it starts.
     const rounded = roundToBase(env.SUPPRESS_BELOW, env.ROUND_TO)

@@ -75,6 +75,8 @@ describe('loadConfig', () => {
     expect(issuesOf({ INTAKE_BATCH_SECONDS: '-5' })[0]).toMatch(/^INTAKE_BATCH_SECONDS: /)
     expect(loadConfig({ NODE_ENV: 'test', INTAKE_BATCH_SECONDS: '0' }).intakeBatchSeconds).toBe(0)
     expect(loadConfig({ INTAKE_BATCH_SECONDS: '900' }).intakeBatchSeconds).toBe(900)
+    // Batches must not straddle midnight (received_on would split one into two narrower windows).
+    expect(issuesOf({ INTAKE_BATCH_SECONDS: '700' })).toEqual([expect.stringMatching(/^INTAKE_BATCH_SECONDS: .*divide a day/)])
   })
 
   it('refuses a SUPPRESS_BELOW that ROUND_TO would round below itself, naming both, and accepts one it does not', () => {

@@ -14,8 +14,9 @@ import { createUser, type SignedIn, signIn, type TestUser } from '../helpers/use
  * not order a report's arrival between reviewers' actions whose instants are stored. Reports are submitted
  * interleaved with sign-ins, reads (audit events) and codings; the real schedule flushes them; then every report
  * of the batch has one xmin, later than every interleaved write, and sits in the table (and in the dump) in an order
- * unrelated to arrival. On the code before this change every report had its own xmin, between those writes, and
- * the table's order was the arrival order (Kendall's tau = 1): each assertion below fails there.
+ * unrelated to arrival. Run against the code before this change (intake inserting into report, the held-table
+ * checks left out), 24 reports had 24 xmins, only the last after the last interleaved write, and the table's order
+ * was the arrival order (Kendall's tau = 1): the xmin and order assertions below fail there.
  */
 
 const BATCH_SECONDS = 30

@@ -109,6 +109,9 @@ const ZEnv = z.object({
   MAX_HEAP_USED_BYTES: zInteger(0, Number.MAX_SAFE_INTEGER).optional(),
   SERVER_SECRET: zSecret.optional(),
   REGIONS: zRegions.optional(),
+  // Issue 17.6: reports reach the review table in batches, every this many seconds (0: right after each report,
+  // for tests only; refused in production).
+  INTAKE_BATCH_SECONDS: zInteger(0, 86_400).default(600),
   RATE_LIMIT_INTAKE_PER_10MIN: zInteger(1, 1_000_000_000).default(10),
   RATE_LIMIT_PREVIEW_PER_MIN: zInteger(1, 1_000_000_000).default(60),
   RATE_LIMIT_RECEIPT_PER_MIN: zInteger(1, 1_000_000_000).default(30),
@@ -168,6 +171,12 @@ export type Config = Readonly<{
     /** Refused API-key attempts per client address per minute before every attempt from it is refused. */
     apiKeyFailuresPerMin: number
   }>
+  /**
+   * Reports are held, then moved into the review table together every `intakeBatchSeconds` (on the clock's
+   * multiples of it, so every instance flushes at the same moments): a copy of the database can place a report's
+   * arrival only within that window. 0 flushes right after each report (tests).
+   */
+  intakeBatchSeconds: number
   /** Share rate-limit counters between instances through this Redis (keys are HMACs, kept minutes). */
   redisUrl: string | undefined
   /** Narratives and messages are destroyed this long after a report is closed; 0 minutes turns the sweep off. */
@@ -213,6 +222,22 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
         code: 'custom',
         path: ['REDIS_URL'],
         message: 'needs SERVER_SECRET set too: instances share rate-limit keys derived from it'
+      })
+    }
+    // A flush after every report would put each report's arrival back in the database's transaction order.
+    if (env.NODE_ENV === 'production' && env.INTAKE_BATCH_SECONDS === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['INTAKE_BATCH_SECONDS'],
+        message: 'must be at least 1 in production (0 places every report\'s arrival exactly; the default is 600)'
+      })
+    }
+    // A batch across midnight would hold reports of two dates: each date's share of it would be a narrower window.
+    if (env.INTAKE_BATCH_SECONDS > 0 && 86_400 % env.INTAKE_BATCH_SECONDS !== 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['INTAKE_BATCH_SECONDS'],
+        message: 'must divide a day (86400) so that no batch straddles midnight, e.g. 300, 600, 900, 1800 or 3600'
       })
     }
     // The disclosure library refuses such a pair at every publication (a count just at the threshold would be
@@ -274,6 +299,7 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
       apiKeyPerHour: env.RATE_LIMIT_API_KEY_PER_HOUR,
       apiKeyFailuresPerMin: env.RATE_LIMIT_API_KEY_FAILURES_PER_MIN
     }),
+    intakeBatchSeconds: env.INTAKE_BATCH_SECONDS,
     redisUrl: env.REDIS_URL,
     retention: Object.freeze({
       monthsAfterClosure: env.RETENTION_MONTHS_AFTER_CLOSURE,

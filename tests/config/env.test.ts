@@ -69,6 +69,16 @@ describe('loadConfig', () => {
     expect(issues.map((issue) => issue.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT'])
   })
 
+  it('batches intake by default, and refuses a flush after every report (INTAKE_BATCH_SECONDS=0) in production', () => {
+    expect(loadConfig({}).intakeBatchSeconds).toBe(600)
+    expect(issuesOf({ INTAKE_BATCH_SECONDS: '0' })).toEqual([expect.stringMatching(/^INTAKE_BATCH_SECONDS: .*production/)])
+    expect(issuesOf({ INTAKE_BATCH_SECONDS: '-5' })[0]).toMatch(/^INTAKE_BATCH_SECONDS: /)
+    expect(loadConfig({ NODE_ENV: 'test', INTAKE_BATCH_SECONDS: '0' }).intakeBatchSeconds).toBe(0)
+    expect(loadConfig({ INTAKE_BATCH_SECONDS: '900' }).intakeBatchSeconds).toBe(900)
+    // Batches must not straddle midnight (received_on would split one into two narrower windows).
+    expect(issuesOf({ INTAKE_BATCH_SECONDS: '700' })).toEqual([expect.stringMatching(/^INTAKE_BATCH_SECONDS: .*divide a day/)])
+  })
+
   it('refuses a SUPPRESS_BELOW that ROUND_TO would round below itself, naming both, and accepts one it does not', () => {
     // 12 to the nearest 5 is 10: a count of 12 would be published as 10, and every publication would throw.
     const issues = issuesOf({ SUPPRESS_BELOW: '12', ROUND_TO: '5' })

@@ -37,6 +37,8 @@ export const startChildCommand = async (
       LOG_LEVEL: 'info',
       MAX_EVENT_LOOP_UTILIZATION: '1',
       MAX_EVENT_LOOP_DELAY_MS: '0',
+      // As in test-app.ts: each report reaches the review table at once, through the same flush.
+      INTAKE_BATCH_SECONDS: '0',
       ...env
     },
     stdio: ['ignore', 'pipe', 'pipe']

@@ -38,6 +38,9 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: 'debug',
     MAX_EVENT_LOOP_UTILIZATION: '1',
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    // Reports reach the review table right after intake (the same flush as production's schedule), since most
+    // tests review what they have just submitted; tests/confidentiality/arrival-order.test.ts tests the batching.
+    INTAKE_BATCH_SECONDS: '0',
     ...database.env,
     ...options.env
   })

@@ -8,6 +8,7 @@ const facts = createFactsRepository()
 type JoinedRow = {
   id: string
   status: ReportStatus
+  held: boolean
   message_id: string | null
   kind: MessageKind | null
   ciphertext: Uint8Array | null
@@ -31,11 +32,18 @@ export type ReporterActionRow = {
 export const createReceiptsRepository = (prisma: PrismaClient) => ({
   /**
    * The report, its conversation, the dates of alerts about it and the actions linked to it in one query (a join
-   * and two sub-selects), so that a known receipt costs one round trip, as an unknown one does.
+   * and two sub-selects), so that a known receipt costs one round trip, as an unknown one does. A report still held
+   * for its batch (issue 17.6) is found too, in the same statement: a flush between two statements could otherwise
+   * hide it from both (a flush holds report_held's lock, so this waits for it and then reads the moved row).
    */
   findByReceipt: async (receiptHash: Uint8Array) => {
     const rows = await prisma.$queryRaw<JoinedRow[]>`
-      SELECT r.id::text AS id, r.status::text AS status, m.id::text AS message_id, m.kind::text AS kind,
+      WITH r AS (
+        SELECT id, status, false AS held FROM report WHERE receipt_hash = ${receiptHash}
+        UNION ALL
+        SELECT id, status, true AS held FROM report_held WHERE receipt_hash = ${receiptHash}
+      )
+      SELECT r.id::text AS id, r.status::text AS status, r.held, m.id::text AS message_id, m.kind::text AS kind,
              m.ciphertext, m.reporter_sealed_key, m.key_version, m.sent_on,
              (SELECT json_agg(to_char(a.approved_on, 'YYYY-MM-DD') ORDER BY a.approved_on, a.id) FROM alert a
                WHERE a.report_id = r.id AND a.status = 'approved') AS alerts,
@@ -43,8 +51,7 @@ export const createReceiptsRepository = (prisma: PrismaClient) => ({
                  'reason', x.reason, 'dueOn', to_char(x.due_on, 'YYYY-MM-DD'),
                  'updatedOn', to_char(x.updated_on, 'YYYY-MM-DD')) ORDER BY x.created_on, x.id)
                FROM action x JOIN action_report l ON l.action_id = x.id WHERE l.report_id = r.id) AS actions
-      FROM report r LEFT JOIN report_message m ON m.report_id = r.id
-      WHERE r.receipt_hash = ${receiptHash}
+      FROM r LEFT JOIN report_message m ON m.report_id = r.id
       ORDER BY m.seq`
     const [first] = rows
     if (!first) {
@@ -53,6 +60,8 @@ export const createReceiptsRepository = (prisma: PrismaClient) => ({
     return {
       id: first.id,
       status: first.status,
+      /** Not yet in the review table: no reviewer has seen it, and nothing can be added to it yet. */
+      held: first.held,
       alerts: (first.alerts ?? []).map((issuedOn) => ({ issuedOn })),
       actions: first.actions ?? [],
       messages: rows.flatMap((row) =>
@@ -78,6 +87,21 @@ export const createReceiptsRepository = (prisma: PrismaClient) => ({
    */
   withdraw: (id: string, at: Date) =>
     prisma.$transaction(async (tx) => {
+      // Still held (issue 17.6): its narrative goes now, and it reaches the review table withdrawn, as an empty
+      // record a reviewer cannot open. If a flush moved it meanwhile, this finds nothing and the report's path runs.
+      const held = await tx.heldReport.updateMany({
+        where: { id, status: { not: 'withdrawn' } },
+        data: {
+          status: 'withdrawn',
+          closedOn: toDateOnly(at),
+          destroyedOn: toDateOnly(at),
+          narrativeCiphertext: null,
+          narrativeSealedKey: null
+        }
+      })
+      if (held.count === 1) {
+        return true
+      }
       const moved = await tx.report.updateMany({
         where: { id, status: { not: 'withdrawn' } },
         data: { status: 'withdrawn', closedOn: toDateOnly(at) }

@@ -62,6 +62,14 @@ export const createReceiptsService = (deps: ReceiptsServiceDeps) => {
 
     answer: async (receipt: string, text: string) => {
       const { report } = await find(receipt)
+      if (report.held) {
+        // Its conversation would be stored beside a report the review table does not have yet (and would date it).
+        throw new AppError(
+          'CONFLICT',
+          'Your report has not reached the reviewers yet: new reports reach them together, at regular intervals. ' +
+            'You can add to it once it has; check back later.'
+        )
+      }
       const { message, findings } = await messages.post(report.id, 'answer', text)
       return { message: { kind: message.kind, text: message.text, sentOn: message.sentOn }, findings }
     },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Config } from '../../config/env.js'
 import { toDateOnly } from '../../lib/dates.js'
+import { flushHeldReports, scheduleFlushes } from './intake-batch.js'
 import { createReportsRepository } from './reports.repository.js'
 import { reportsRoutes } from './reports.routes.js'
 import { createReportsService } from './reports.service.js'
@@ -11,7 +12,20 @@ const CLEANUP_INTERVAL_MS = 60 * 60 * 1000
 /** POST /api/v1/reports: anonymous intake. */
 export const reportsModule: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   const repository = createReportsRepository(app.db)
-  const service = createReportsService({ repository, keys: app.keys })
+  const flush = () => flushHeldReports(app.db.prisma, config.intakeBatchSeconds)
+  // Reports reach the review table in batches (issue 17.6). 0 (tests only; refused in production) flushes right
+  // after each report through the same code.
+  const service = createReportsService({
+    repository,
+    keys: app.keys,
+    afterStore: config.intakeBatchSeconds === 0 ? flush : undefined
+  })
+  if (config.intakeBatchSeconds > 0) {
+    const schedule = scheduleFlushes(flush, config.intakeBatchSeconds, (error) =>
+      app.log.warn({ err: error }, 'moving held reports to the review table failed; the next flush will retry')
+    )
+    app.addHook('onClose', () => schedule.stop())
+  }
 
   // Replay records are kept for a day (R34): drop older ones hourly, and once at start.
   const cleanUp = async () => {

@@ -14,6 +14,8 @@ export type ReportsServiceDeps = {
   repository: ReportsRepository
   keys: Pick<KeyRing, 'get'>
   clock?: () => Date
+  /** Runs after a report is held (tests flush it at once; production leaves it to the schedule). */
+  afterStore?: () => Promise<unknown>
 }
 
 export type SubmitResult = { response: TCreateReportResponse; isReplay: boolean }
@@ -22,7 +24,8 @@ export type SubmitResult = { response: TCreateReportResponse; isReplay: boolean 
 export const hashReceipt = (crypto: Pick<AppCrypto, 'sodium' | 'receiptKey'>, receiptBytes: Uint8Array) =>
   keyedHash(crypto.sodium, receiptBytes, crypto.receiptKey)
 
-export const createReportsService = ({ repository, keys, clock = () => new Date() }: ReportsServiceDeps) => {
+export const createReportsService = (deps: ReportsServiceDeps) => {
+  const { repository, keys, clock = () => new Date(), afterStore } = deps
   const replay = async (
     idempotency: Idempotency,
     idempotencyKey: string,
@@ -40,8 +43,8 @@ export const createReportsService = ({ repository, keys, clock = () => new Date(
 
   return {
     /**
-     * Files a report: redact, seal, store (report and replay record in one transaction), answer. Only the
-     * redacted narrative is ever encrypted or stored; the original text goes no further than this function.
+     * Files a report: redact, seal, hold (report and replay record in one row, until its batch is flushed), answer.
+     * Only the redacted narrative is ever encrypted or stored; the original text goes no further than this function.
      */
     submit: async (body: TCreateReportBody, idempotencyKey?: string): Promise<SubmitResult> => {
       // A repeated key is rare, so the key is not looked up first: the insert itself refuses a key already used
@@ -119,6 +122,7 @@ export const createReportsService = ({ repository, keys, clock = () => new Date(
         }
         throw error
       }
+      await afterStore?.()
 
       return { response, isReplay: false }
     }

@@ -50,8 +50,10 @@ export type Exceedance = {
   dispersion: number
   /** φ as estimated before the binomial floor. */
   dispersionEstimate: number
-  /** Residual degrees of freedom of the baseline fit (the t distribution's). */
+  /** Residual degrees of freedom of the baseline fit. */
   df: number
+  /** Degrees of freedom of the t the score is referred to: the dispersion's effective df, plus the prior's. */
+  testDf: number
   trend: boolean
   seasonal: boolean
   score: number
@@ -96,23 +98,39 @@ export const negativeBinomialUpper = (y: number, mean: number, variance: number)
   return jStat.ibeta(mean / (size + mean), y, size)
 }
 
+/** One theme's baseline fitted, before its dispersion is moderated and the period tested. */
+export type BaselineFit = {
+  design: Design
+  /** Residual degrees of freedom, and the usable (with reports) baseline periods they come from. */
+  df: number
+  periods: number
+  /** Pearson's χ² over df, and the binomial floor 1 − share no dispersion goes below. */
+  estimate: number
+  floor: number
+  /** The period's predicted count, and x₀ᵀ(XᵀWX)⁻¹x₀ (Var η̂₀ when φ = 1). */
+  mu0: number
+  quadratic: number
+  /** Mean baseline count per usable period (for the fourth moment below). */
+  meanCount: number
+}
+
 /**
- * Tests the last period against the ones before it (`baseline`, oldest first, consecutive). Returns null when the
- * model cannot be fitted: fewer than MIN_BASELINE_PERIODS periods with reports, or no baseline count at all (a theme
- * new this period); the caller then falls back to the exact test.
+ * Fits the baseline of the last period (`baseline`, oldest first, consecutive): null when no model can be fitted
+ * (fewer than MIN_BASELINE_PERIODS periods with reports, no baseline count at all, or no reports in the period); the
+ * caller then falls back to the exact test.
  */
-export const exceedance = (
+export const fitBaseline = (
   baseline: readonly PeriodCount[],
   current: PeriodCount,
-  { periodsPerYear, alpha }: ExceedanceOptions
-): Exceedance | null => {
+  periodsPerYear: number
+): BaselineFit | null => {
   // Time runs 0…B−1 over the baseline and B for the period, so periods without reports leave a gap, not a shift.
   const usable = baseline.map((period, t) => ({ ...period, t })).filter((period) => period.reports > 0)
   const countSum = usable.reduce((s, p) => s + p.count, 0)
   const reportSum = usable.reduce((s, p) => s + p.reports, 0)
   if (usable.length < MIN_BASELINE_PERIODS || countSum === 0 || current.reports <= 0) return null
   const now = baseline.length
-  const pooledShare = countSum / reportSum
+  const floor = 1 - countSum / reportSum
   const maxShare = Math.max(...usable.map((p) => p.count / p.reports))
 
   const fit = (design: Design) => {
@@ -124,12 +142,11 @@ export const exceedance = (
     const model = fitPoisson(x, y, usable.map((p) => Math.log(p.reports)))
     if (model === null || !model.converged) return null
     const estimate = pearsonDispersion(y, model.mu, parameters)
-    const dispersion = Math.max(estimate, 1 - pooledShare)
     const x0 = row(now, design, periodsPerYear)
     const eta0 = Math.log(current.reports) + x0.reduce((s, v, j) => s + v * model.beta[j]!, 0)
     const quadratic = x0.reduce(
       (s, vj, j) => s + x0.reduce((t, vk, k) => t + vj * model.unscaledCovariance[j]![k]! * vk, 0), 0)
-    return { design, model, df, estimate, dispersion, mu0: Math.exp(eta0), varEta0: dispersion * quadratic }
+    return { design, model, df, estimate, mu0: Math.exp(eta0), quadratic }
   }
 
   const seasonal = usable.length >= SEASONAL_FROM_YEARS * periodsPerYear
@@ -137,7 +154,7 @@ export const exceedance = (
   if (usable.length >= TREND_FROM_PERIODS) {
     const withTrend = fit({ trend: true, seasonal })
     if (withTrend) {
-      const se = Math.sqrt(withTrend.dispersion * withTrend.model.unscaledCovariance[1]![1]!)
+      const se = Math.sqrt(Math.max(withTrend.estimate, floor) * withTrend.model.unscaledCovariance[1]![1]!)
       const t = withTrend.model.beta[1]! / se
       const significant = 2 * tUpper(Math.abs(t), withTrend.df) < TREND_LEVEL
       if (significant && withTrend.mu0 / current.reports <= maxShare) chosen = withTrend
@@ -146,8 +163,35 @@ export const exceedance = (
   // A seasonal design that cannot be fitted (too few periods left) falls back to none.
   chosen ??= fit({ trend: false, seasonal: false })
   if (chosen === null) return null
+  const { design, df, estimate, mu0, quadratic } = chosen
+  return { design, df, periods: usable.length, estimate, floor, mu0, quadratic, meanCount: countSum / usable.length }
+}
 
-  const { mu0, dispersion, varEta0, df } = chosen
+/**
+ * The degrees of freedom a dispersion estimate is worth once the counts' fourth moment is allowed for. Pearson's χ²
+ * over d is φχ²_d/d only for normal-tailed counts; for negative binomial counts with variance φμ its variance is
+ * φ²(2/d + κ/n), κ = (1 + 6(φ − 1) + 6(φ − 1)²)/(μφ) their excess kurtosis (Poisson's 1/μ where φ ≤ 1), so it is
+ * worth 2/(2/d + κ/n) degrees of freedom (Satterthwaite). Without this the t score was referred to too many degrees
+ * of freedom on strongly overdispersed themes: 6.1% false alarms at 5% on 8 quarters with NB size 5 in the bench.
+ */
+export const effectiveDf = (fit: BaselineFit): number => {
+  const phi = Math.max(fit.estimate, fit.floor)
+  const kurtosis = phi > 1 ? (1 + 6 * (phi - 1) + 6 * (phi - 1) ** 2) / (fit.meanCount * phi) : 1 / fit.meanCount
+  return Math.min(fit.df, 2 / (2 / fit.df + kurtosis / fit.periods))
+}
+
+/**
+ * Tests the period against a fitted baseline with a dispersion `dispersion` worth `df` degrees of freedom (the
+ * theme's own estimate on its effective df, or that estimate moderated across the request's themes: moderation.ts).
+ */
+export const testFit = (
+  fit: BaselineFit,
+  current: PeriodCount,
+  { alpha, dispersion: given, df }: { alpha: number; dispersion: number; df: number }
+): Exceedance => {
+  const { mu0 } = fit
+  const dispersion = Math.max(given, fit.floor)
+  const varEta0 = dispersion * fit.quadratic
   const spread = (2 / 3) * mu0 ** (1 / 6) * Math.sqrt(dispersion + mu0 * varEta0)
   const score = (current.count ** (2 / 3) - mu0 ** (2 / 3)) / spread
   const critical = jStat.studentt.inv(1 - alpha, df)
@@ -170,12 +214,23 @@ export const exceedance = (
     expected: mu0,
     expectedShare: mu0 / current.reports,
     dispersion,
-    dispersionEstimate: chosen.estimate,
-    df,
-    trend: chosen.design.trend,
-    seasonal: chosen.design.seasonal,
+    dispersionEstimate: fit.estimate,
+    df: fit.df,
+    testDf: df,
+    trend: fit.design.trend,
+    seasonal: fit.design.seasonal,
     score,
     pValue: Math.min(1, Math.max(0, tUpper(score, df), tail(current.count))),
     threshold: Math.max(Math.max(0, mu0 ** (2 / 3) + critical * spread) ** 1.5, quantile)
   }
+}
+
+/** One theme on its own: its own dispersion on its effective degrees of freedom. */
+export const exceedance = (
+  baseline: readonly PeriodCount[],
+  current: PeriodCount,
+  { periodsPerYear, alpha }: ExceedanceOptions
+): Exceedance | null => {
+  const fit = fitBaseline(baseline, current, periodsPerYear)
+  return fit && testFit(fit, current, { alpha, dispersion: fit.estimate, df: effectiveDf(fit) })
 }

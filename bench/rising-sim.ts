@@ -27,18 +27,27 @@ const quarter = { periodsPerYear: 4, reports: 120, reportsSize: 20, rise: 1 }
 const month = { periodsPerYear: 12, reports: 40, reportsSize: 20, rise: 1 }
 
 export const NULLS: RequestScenario[] = [
-  { ...quarter, name: 'quarters, baseline 4 (old default), binomial: no overdispersion in any theme', baseline: 4,
-    themes: request(Infinity, OTHERS.map((o) => ({ ...o, size: Infinity }))) },
+  {
+    ...quarter,
+    name: 'quarters, baseline 4 (old default), binomial: no overdispersion in any theme',
+    baseline: 4,
+    themes: request(Infinity, OTHERS.map((o) => ({ ...o, size: Infinity })))
+  },
   { ...quarter, name: 'quarters, baseline 4, NB size 10 (φ ≈ 2.2)', baseline: 4, themes: request(10) },
   { ...quarter, name: 'quarters, baseline 4, NB size 5 (φ ≈ 3.4)', baseline: 4, themes: request(5) },
-  { ...quarter, name: 'quarters, baseline 8 (new default), NB size 10', baseline: 8, themes: request(10) },
+  { ...quarter, name: 'quarters, baseline 8, NB size 10', baseline: 8, themes: request(10) },
   { ...quarter, name: 'quarters, baseline 8, NB size 5', baseline: 8, themes: request(5) },
   { ...quarter, name: 'quarters, baseline 8, NB size 2 (φ ≈ 7)', baseline: 8, themes: request(2) },
-  { ...quarter, name: 'quarters, baseline 12, NB size 10 (trend considered)', baseline: 12, themes: request(10) },
+  { ...quarter, name: 'quarters, baseline 12 (new default; trend considered), NB size 10', baseline: 12, themes: request(10) },
   { ...quarter, name: 'quarters, baseline 12, NB size 5', baseline: 12, themes: request(5) },
   { ...month, name: 'months, baseline 12, NB size 10 (φ ≈ 1.4)', baseline: 12, themes: request(10) },
-  { ...month, name: 'months, baseline 24 (new default), NB size 10, seasonal ±30%', baseline: 24, season: 0.3,
-    themes: request(10) }
+  {
+    ...month,
+    name: 'months, baseline 24 (new default), NB size 10, seasonal ±30%',
+    baseline: 24,
+    season: 0.3,
+    themes: request(10)
+  }
 ]
 
 const RISES = [1.5, 2, 3]

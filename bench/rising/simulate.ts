@@ -158,8 +158,8 @@ export const simulateRequest = (scenario: RequestScenario, random: Random): Them
 }
 
 /**
- * p-values on `requests` seeded requests of: today's pooled Fisher; the baseline model as shipped before the
- * fourth-moment correction (t on the residual df); the service's test (own dispersion, effective df); and dispersions
+ * p-values on `requests` seeded requests of: today's pooled Fisher; the baseline model as shipped before this change
+ * (Farrington's 2/3 power, t on the residual df); the service's test (own dispersion, effective df); and dispersions
  * moderated across the request's themes (not kept). `target`: only the first theme's (for power and its own false
  * alarms); otherwise every theme's, in theme order (for false alarms, where none changes).
  */
@@ -180,7 +180,8 @@ export const requestPValues = (scenario: RequestScenario, requests: number, seed
       const theme = themes[j]!
       const fit = fitBaseline(theme.baseline, theme.current, scenario.periodsPerYear)
       out.fisher.push(pooledFisher(theme))
-      out.previous.push(fit ? testFit(fit, theme.current, { alpha, dispersion: fit.estimate, df: fit.df }).pValue
+      out.previous.push(fit
+        ? testFit(fit, theme.current, { alpha, dispersion: fit.estimate, df: fit.df, fixedPower: 2 / 3 }).pValue
         : alone[j]!.pValue)
       out.own.push(alone[j]!.pValue)
       out.moderated.push(results[j]!.pValue)

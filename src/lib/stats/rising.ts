@@ -43,9 +43,11 @@ export const testRises = (
     return fit && { fit, df: effectiveDf(fit) }
   })
   const fitted = fits.filter((f) => f !== null)
-  const prior = moderated ? priorDispersion(
-    fitted.map((f) => ({ dispersion: f.fit.estimate, df: f.df, meanCount: f.fit.meanCount }))
-  ) : null
+  const prior = moderated
+    ? priorDispersion(
+      fitted.map((f) => ({ dispersion: f.fit.estimate, df: f.df, meanCount: f.fit.meanCount }))
+    )
+    : null
   const results = themes.map((theme, i): ThemeTest => {
     const f = fits[i]
     if (!f) return exact(theme)

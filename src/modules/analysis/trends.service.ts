@@ -10,7 +10,7 @@ import {
 } from '../../lib/periods.js'
 import { TREND_FROM_PERIODS, SEASONAL_FROM_YEARS, MIN_BASELINE_PERIODS } from '../../lib/stats/exceedance.js'
 import { benjaminiHochberg } from '../../lib/stats/fisher.js'
-import { type ThemeTest, testRises } from '../../lib/stats/rising.js'
+import { type ThemeTest, testRise } from '../../lib/stats/rising.js'
 import type { RequestSession } from '../../plugins/sessions.js'
 import type { AuditRepository } from '../audit/audit.repository.js'
 import type { Taxonomy, TaxonomyService } from '../taxonomy/taxonomy.service.js'
@@ -295,12 +295,13 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
         themes.set(row.value, theme)
       }
       const periodsPerYear = interval === 'month' ? 12 : 4
-      const entries = [...themes.entries()].sort(([a], [b]) => a.localeCompare(b))
-      const { results } = testRises(entries.map(([code, theme]) => ({
-        baseline: baselinePeriods.map((p) => ({ count: countsBy.get(p)?.get(code) ?? 0, reports: reportsBy.get(p)?.get('') ?? 0 })),
-        current: { count: theme.count, reports }
-      })), { periodsPerYear, alpha })
-      const tested = entries.map(([code, theme], i) => ({ code, ...theme, result: results[i]! }))
+      const tested = [...themes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, theme]) => {
+        const series = baselinePeriods.map((p) => ({
+          count: countsBy.get(p)?.get(code) ?? 0,
+          reports: reportsBy.get(p)?.get('') ?? 0
+        }))
+        return { code, ...theme, result: testRise(series, { count: theme.count, reports }, { periodsPerYear, alpha }) }
+      })
       const qValues = benjaminiHochberg(tested.map((theme) => theme.result.pValue))
       const rising = tested
         .map(({ code, count, baselineCount, result }, i) => ({

@@ -121,7 +121,8 @@ export const questionsAt = (now: Date): Question[] => {
     {
       name: 'rising: groups (level 2), last complete quarter vs 4 before',
       path: 'rising',
-      query: { level: '2' },
+      // Pinned: the API's default became 12 quarters (issue 18.3); 4 keeps this question's figures comparable.
+      query: { level: '2', baseline: '4' },
       reads: 'rollup'
     }
     // A quarter's regional publication is a write, once a quarter: timed by `bench:analysis -- publish`.

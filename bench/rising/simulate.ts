@@ -5,8 +5,8 @@
  * Poisson, capped at the reports), so its variance is μ(1 + μ/k): overdispersed, with no change unless `rise` says.
  */
 import { fisherGreater } from '../../src/lib/stats/fisher.js'
-import type { PeriodCount } from '../../src/lib/stats/exceedance.js'
-import { testRise } from '../../src/lib/stats/rising.js'
+import { type PeriodCount, fitBaseline, testFit } from '../../src/lib/stats/exceedance.js'
+import { type ThemeSeries, testRise, testRises } from '../../src/lib/stats/rising.js'
 
 /** mulberry32: small, fast, seedable; plenty for Monte Carlo of this size. */
 export const rng = (seed: number) => {
@@ -93,7 +93,7 @@ export const simulate = (scenario: Scenario, random: Random): { baseline: Period
 }
 
 /** Today's test: one-sided Fisher on the current period against the pooled baseline. */
-export const pooledFisher = ({ baseline, current }: ReturnType<typeof simulate>) => {
+export const pooledFisher = ({ baseline, current }: ThemeSeries) => {
   const count = baseline.reduce((s, p) => s + p.count, 0)
   const reports = baseline.reduce((s, p) => s + p.reports, 0)
   return fisherGreater(current.count, current.reports - current.count, count, reports - count)
@@ -134,3 +134,59 @@ export const calibratedCut = (nullFisher: readonly number[], alpha = 0.05) =>
   [...nullFisher].sort((a, b) => a - b)[Math.floor(alpha * nullFisher.length)] as number
 
 export { below }
+
+/** A theme of a simulated request: its share of the coded reports and the NB size of its count (Infinity: Poisson). */
+export type ThemeSpec = { share: number; size: number }
+
+/**
+ * A request: one level's themes over the same coded reports (so the same report volumes), as the service tests them
+ * together. The first theme is the one whose share rises by `rise` in the tested period; the others never change.
+ */
+export type RequestScenario = Omit<Scenario, 'share' | 'size'> & { themes: readonly ThemeSpec[] }
+
+export const simulateRequest = (scenario: RequestScenario, random: Random): ThemeSeries[] => {
+  const reports = Array.from({ length: scenario.baseline + 1 }, () =>
+    Math.max(1, negativeBinomial(random, scenario.reports, scenario.reportsSize)))
+  return scenario.themes.map((theme, j) => {
+    const counts = reports.map((n, t) => {
+      const seasonal = 1 + (scenario.season ?? 0) * Math.sin((2 * Math.PI * t) / scenario.periodsPerYear)
+      const rise = j === 0 && t === scenario.baseline ? scenario.rise : 1
+      return { reports: n, count: Math.min(n, negativeBinomial(random, n * theme.share * seasonal * rise, theme.size)) }
+    })
+    return { baseline: counts.slice(0, -1), current: counts[counts.length - 1]! }
+  })
+}
+
+/**
+ * p-values on `requests` seeded requests of: today's pooled Fisher; the baseline model as shipped before this change
+ * (Farrington's 2/3 power, t on the residual df); the service's test (own dispersion, effective df); and dispersions
+ * moderated across the request's themes (not kept). `target`: only the first theme's (for power and its own false
+ * alarms); otherwise every theme's, in theme order (for false alarms, where none changes).
+ */
+export const requestPValues = (scenario: RequestScenario, requests: number, seed: number, alpha = 0.05,
+  target = false) => {
+  const random = rng(seed)
+  const out = { fisher: [] as number[], previous: [] as number[], own: [] as number[], moderated: [] as number[] }
+  const priorDf: number[] = []
+  let exactFallbacks = 0
+  const options = { periodsPerYear: scenario.periodsPerYear, alpha }
+  for (let i = 0; i < requests; i++) {
+    const themes = simulateRequest(scenario, random)
+    const alone = testRises(themes, options).results
+    const { prior, results } = testRises(themes, { ...options, moderated: true })
+    priorDf.push(prior?.df ?? 0)
+    const take = target ? 1 : themes.length
+    for (let j = 0; j < take; j++) {
+      const theme = themes[j]!
+      const fit = fitBaseline(theme.baseline, theme.current, scenario.periodsPerYear)
+      out.fisher.push(pooledFisher(theme))
+      out.previous.push(fit
+        ? testFit(fit, theme.current, { alpha, dispersion: fit.estimate, df: fit.df, fixedPower: 2 / 3 }).pValue
+        : alone[j]!.pValue)
+      out.own.push(alone[j]!.pValue)
+      out.moderated.push(results[j]!.pValue)
+      if (alone[j]!.test !== 'quasi-poisson') exactFallbacks++
+    }
+  }
+  return { ...out, priorDf, exactFallbacks }
+}

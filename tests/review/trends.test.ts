@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import pg from 'pg'
+import jStat from 'jstat'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFactsRepository } from '../../src/modules/analysis/facts.repository.js'
 import { coding } from '../helpers/codings.js'
@@ -608,7 +609,9 @@ describe('rising themes', () => {
   it('finds the theme above its own overdispersed baseline, not the steady one, and says how', async () => {
     const res = await t.app.inject({
       method: 'GET',
-      url: '/api/v1/analysis/rising?period=2026-Q1&interval=quarter&baseline=4&level=2',
+      // alpha 0.1: with one handover report a quarter, allowing for how noisy a dispersion from counts that small is,
+      // the theme's p is 0.020, so its q over the family of three is 0.060 (the pooled Fisher p was 3.5e-5).
+      url: '/api/v1/analysis/rising?period=2026-Q1&interval=quarter&baseline=4&level=2&alpha=0.1',
       headers: { cookie: lead.cookie }
     })
     expect(res.statusCode, res.body).toBe(200)
@@ -621,27 +624,31 @@ describe('rising themes', () => {
       name: 'quasi-poisson-farrington-noufaily',
       fallback: 'fisher-exact-mid-p',
       baselinePeriods: 4,
+      baselineDefault: false,
       baselinePeriodsWithReports: 4,
       fitted: 3,
       exact: 0
     })
     expect(body.method.references.join(' ')).toContain('Stat Med 32:1206')
-    expect(body.family).toMatchObject({ level: 2, role: 'any', period: '2026-Q1', themes: 3, alpha: 0.05 })
+    expect(body.family).toMatchObject({ level: 2, role: 'any', period: '2026-Q1', themes: 3, alpha: 0.1 })
     expect(body.family.scope).toContain('not controlled across periods')
     expect(body.rising.map((theme: { code: string }) => theme.code)).toEqual(['TC.HO'])
     const [theme] = body.rising
     // Kept fields (the console's dashboard reads them): the counts and shares as before.
     expect(theme).toMatchObject({ count: 8, share: 0.8, baselineCount: 4, baselineShare: 0.1 })
     // One handover report in each 10-report baseline quarter: μ₀ = 1, Pearson χ² = 0 so φ takes its binomial floor
-    // 1 − 0.1 = 0.9, Var η̂₀ = 0.9 / 4; score = (8^⅔ − 1) / ((2/3)·√(0.9 + 0.225)) = 4.2426, against t with 3 df.
+    // 1 − 0.1 = 0.9, Var η̂₀ = 0.9 / 4; the power λ = (φ + 1)/(3φ) = 19/27; score = (8^λ − 1) / (λ·√(0.9 + 0.225)),
+    // against t on the effective df: below Poisson κ = 1/μ̄ = 1, so 2/(2/3 + 1/4) = 24/11 (residual df 3).
     expect(theme).toMatchObject({ test: 'quasi-poisson', fallbackReason: null, df: 3, trend: false, seasonal: false })
     expect(theme.expected).toBeCloseTo(1, 9)
     expect(theme.expectedShare).toBeCloseTo(0.1, 9)
     expect(theme.dispersion).toBeCloseTo(0.9, 9)
-    const score = 3 / ((2 / 3) * Math.sqrt(1.125))
-    const t3Upper =
-      0.5 - (score / (Math.sqrt(3) * (1 + (score * score) / 3)) + Math.atan(score / Math.sqrt(3))) / Math.PI
-    expect(theme.pValue).toBeCloseTo(t3Upper, 9)
+    expect(theme.dispersionEstimate).toBeCloseTo(0, 9)
+    expect(theme.power).toBeCloseTo(19 / 27, 12)
+    expect(theme.testDf).toBeCloseTo(24 / 11, 12)
+    const power = 19 / 27
+    const score = (8 ** power - 1) / (power * Math.sqrt(1.125))
+    expect(theme.pValue).toBeCloseTo(1 - jStat.studentt.cdf(score, 24 / 11), 9)
     expect(theme.pValue).toBeGreaterThan(3.4696e-5) // today's pooled Fisher p: the new test asks for more evidence
     expect(theme.qValue).toBeCloseTo(theme.pValue * 3, 9)
     expect(theme.threshold).toBeGreaterThan(1)
@@ -674,8 +681,15 @@ describe('rising themes', () => {
     expect(month.statusCode, month.body).toBe(200)
     expect(month.json()).toMatchObject({ period: '2026-01', interval: 'month', baselineFrom: '2025-10', baselineTo: '2025-12' })
     expect(month.json()).toMatchObject({ reports: 10, baselineReports: 10 })
-    const quarter = await rising('period=2026-Q1&level=2')
-    expect(quarter.json()).toMatchObject({ period: '2026-Q1', interval: 'quarter' })
+    // No baseline asked for: three years of quarters; the periods before the first report are skipped, not zeros.
+    const quarter = await rising('period=2026-Q1&level=2&alpha=0.1')
+    expect(quarter.json()).toMatchObject({ period: '2026-Q1', interval: 'quarter', baselineFrom: '2023-Q1' })
+    expect(quarter.json().method)
+      .toMatchObject({ baselinePeriods: 12, baselineDefault: true, baselinePeriodsWithReports: 4 })
+    expect(quarter.json().rising.map((theme: { code: string }) => theme.code)).toEqual(['TC.HO'])
+    const months = await rising('period=2026-01&level=2')
+    expect(months.json()).toMatchObject({ baselineFrom: '2024-01', baselineTo: '2025-12' })
+    expect(months.json().method).toMatchObject({ baselinePeriods: 24, baselineDefault: true })
     for (const query of ['period=2026-01&interval=quarter', 'period=2026-Q1&interval=month']) {
       const refused = await rising(query)
       expect(refused.statusCode, query).toBe(400)

@@ -120,7 +120,9 @@ export const ZRisingQuery = z
       'the last complete period of interval)'),
     interval: ZInterval.optional().describe('month or quarter; default: what period is, or quarter. A period that ' +
       'is not of this interval is refused (400 naming period), never widened or narrowed'),
-    baseline: z.coerce.number().int().min(1).max(24).default(4).describe('how many periods before it form the baseline'),
+    baseline: z.coerce.number().int().min(1).max(24).optional().describe('how many periods before it form the ' +
+      'baseline (default: 12 quarters or 24 months; periods without coded reports are skipped, so a long baseline ' +
+      'costs nothing where the record is shorter)'),
     level: ZLevel.default(2),
     role: ZRole.default('any'),
     alpha: z.coerce.number().min(0.0001).max(0.5).default(0.05).describe('false discovery rate')
@@ -147,9 +149,14 @@ const ZTheme = z
     expectedShare: z.number().nullable().describe('expected / reports'),
     threshold: z.number().nullable()
       .describe('the count above which the period would be flagged at alpha before the multiplicity adjustment'),
-    dispersion: z.number().nullable().describe('φ: variance / mean of the counts under the model (1: Poisson); ' +
-      'estimated from Pearson residuals, never below the binomial 1 − share'),
-    df: z.number().int().nullable().describe("residual degrees of freedom of the baseline fit (Student's t)"),
+    dispersion: z.number().nullable().describe('φ: variance / mean of the counts under the model (1: Poisson), as ' +
+      'the test used it: the estimate, never below the binomial 1 − share'),
+    dispersionEstimate: z.number().nullable().describe("Pearson's χ² over the residual df, before the binomial floor"),
+    df: z.number().int().nullable().describe('residual degrees of freedom of the baseline fit'),
+    testDf: z.number().nullable().describe("degrees of freedom of the Student's t the score is referred to: what the " +
+      "dispersion estimate is worth once the counts' fourth moment is allowed for (at most df)"),
+    power: z.number().nullable().describe("the power the counts are compared on, (φ + 1)/(3φ): Farrington's 2/3 at " +
+      'φ = 1, towards 1/3 as the dispersion grows'),
     trend: z.boolean().describe('whether the baseline model kept a linear trend'),
     seasonal: z.boolean().describe('whether the baseline model has a seasonal term (one harmonic pair)')
   })
@@ -160,7 +167,8 @@ const ZRisingMethod = z
     name: z.literal('quasi-poisson-farrington-noufaily'),
     fallback: z.literal('fisher-exact-mid-p'),
     references: z.array(z.string()),
-    baselinePeriods: z.number().int().describe('periods in the baseline, as asked'),
+    baselinePeriods: z.number().int().describe('periods in the baseline, as asked or by default'),
+    baselineDefault: z.boolean().describe('whether baselinePeriods is the default (12 quarters, 24 months)'),
     baselinePeriodsWithReports: z.number().int().describe('of those, periods with coded reports (the ones fitted)'),
     trendFromPeriods: z.number().int().describe('a trend is considered from this many baseline periods'),
     seasonalFromPeriods: z.number().int().describe('seasonality is fitted from this many baseline periods'),

@@ -30,12 +30,17 @@ import {
 export const RISING_TEST =
   "quasi-Poisson baseline per theme (Farrington–Noufaily family): the theme's count in each baseline period is " +
   "modelled with that period's coded reports as exposure (trend only on a baseline of 6+ periods where " +
-  'significant; seasonality only on two years or more), its dispersion estimated from the Pearson residuals (never ' +
-  "below binomial), and the period's count compared with the prediction on Farrington's 2/3-power scale against " +
-  "Student's t; a theme with no baseline count, or a baseline of fewer than 3 periods with reports, falls back to " +
+  'significant; seasonality only on two years or more), its own dispersion estimated from the Pearson residuals ' +
+  '(never below binomial) and worth the degrees of freedom its fourth moment allows (effective df, never more than ' +
+  "the residual df), and the period's count compared with the prediction on the power scale that makes counts of " +
+  "that dispersion symmetric ((φ + 1)/(3φ): Farrington's 2/3 for Poisson counts) against Student's t on the " +
+  'effective df; a theme with no baseline count, or a baseline of fewer than 3 periods with reports, falls back to ' +
   "the mid-p of one-sided Fisher's exact test on pooled counts. p-values are adjusted with Benjamini–Hochberg over " +
   'the family of every theme of this level, role and period; a theme is rising when its adjusted p-value (qValue) ' +
   'is below alpha'
+
+/** Default baseline when none is asked for: three years of quarters, two years of months (Farrington uses years). */
+export const RISING_DEFAULT_BASELINE = { quarter: 12, month: 24 } as const
 
 export const LIFT_METHOD =
   'lift = count × reports / (countA × countB), over coded reports in the range (each report once, merged ' +
@@ -45,6 +50,7 @@ export const RISING_REFERENCES = [
   'Farrington CP, Andrews NJ, Beale AD, Catchpole MA (1996). J R Stat Soc A 159:547–563.',
   'Noufaily A, Enki DG, Farrington P, Garthwaite P, Andrews N, Charlett A (2013). Stat Med 32:1206–1222.',
   'Lancaster HO (1961). J Am Stat Assoc 56:223–234 (mid-p).',
+  'Satterthwaite FE (1946). Biometrics Bull 2:110–114 (effective degrees of freedom).',
   'Benjamini Y, Hochberg Y (1995). J R Stat Soc B 57:289–300.'
 ]
 
@@ -63,7 +69,10 @@ const themeModel = (result: ThemeTest) =>
         expectedShare: result.expectedShare,
         threshold: result.threshold,
         dispersion: result.dispersion,
+        dispersionEstimate: result.dispersionEstimate,
         df: result.df,
+        testDf: result.testDf,
+        power: result.power,
         trend: result.trend,
         seasonal: result.seasonal
       }
@@ -74,7 +83,10 @@ const themeModel = (result: ThemeTest) =>
         expectedShare: null,
         threshold: null,
         dispersion: null,
+        dispersionEstimate: null,
         df: null,
+        testDf: null,
+        power: null,
         trend: false,
         seasonal: false
       }
@@ -248,7 +260,7 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
     },
 
     rising: async (session: RequestSession, query: TRisingQuery): Promise<TRisingResponse> => {
-      const { level, role, alpha, baseline } = query
+      const { level, role, alpha } = query
       // The period as given (issue 14.5): a month is tested as a month, a quarter as a quarter; one that does not
       // match an interval asked for is refused rather than silently turned into the period around it.
       const given = query.period === undefined ? undefined : query.period.includes('-Q') ? 'quarter' : 'month'
@@ -260,6 +272,7 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
         )
       }
       const interval: Interval = query.interval ?? given ?? 'quarter'
+      const baseline = query.baseline ?? RISING_DEFAULT_BASELINE[interval]
       const step = interval === 'month' ? 1 : 3
       // Default: the last period that has ended.
       const period = query.period
@@ -332,6 +345,7 @@ export const createTrendsService = ({ repository, taxonomy, audit, clock = () =>
           fallback: 'fisher-exact-mid-p',
           references: RISING_REFERENCES,
           baselinePeriods: baseline,
+          baselineDefault: query.baseline === undefined,
           baselinePeriodsWithReports: withReports,
           trendFromPeriods: TREND_FROM_PERIODS,
           seasonalFromPeriods: SEASONAL_FROM_YEARS * periodsPerYear,

@@ -30,14 +30,21 @@ const DIM_FIELD: Record<string, Dimension> = Object.fromEntries(
  * The open reports this lead has coded, in a month range, with their fields and codes: found from the lead's own
  * codings (coding's (coder_id, report_id) index), not from the range of the analysis record.
  */
-export const ownOpenReports = (prisma: PrismaClient, userId: string, from: number, to: number): Promise<OwnReport[]> =>
-  // A plain query, not a transaction under the statement timeout like a count over the record: it reads by the
-  // lead's own codings (at most those), so it cannot grow with the record, and each analysis answer saves the
-  // transaction's round trips.
-  own(prisma, userId, from, to)
+export const ownOpenReports = (
+  prisma: PrismaClient,
+  timeoutMs: number,
+  userId: string,
+  from: number,
+  to: number
+): Promise<OwnReport[]> =>
+  // Under the statement timeout like every count over the record (trends.repository.ts `bounded`).
+  prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT set_config('statement_timeout', ${String(timeoutMs)}, true)`
+    return own(tx, userId, from, to)
+  })
 
 const own = async (
-  prisma: PrismaClient,
+  prisma: Prisma.TransactionClient,
   userId: string,
   from: number,
   to: number

@@ -48,7 +48,7 @@ export type FieldValue = { dim: string; value: string }
 /** `queryTimeoutMs`: how long a count over the analysis record may run (config ANALYSIS_QUERY_TIMEOUT_MS). */
 export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }: { queryTimeoutMs: number }) => ({
   /** The open reports this lead coded, which their answers add to the settled ones (issue 17.9; see blind.ts). */
-  own: (userId: string, from: number, to: number) => ownOpenReports(prisma, userId, from, to),
+  own: (userId: string, from: number, to: number) => ownOpenReports(prisma, queryTimeoutMs, userId, from, to),
 
   /** Monthly counts of one rollup dimension: what unfiltered questions read, a few rows per month and value. */
   rollup: (dim: string, role: Role, from: number, to: number) =>

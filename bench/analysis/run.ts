@@ -6,7 +6,7 @@
 //
 //   npm run build && npm run bench:analysis -- run --database-url postgresql://postgres@127.0.0.1:5432/candid_bench_analysis
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { createWriteStream, existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os, { tmpdir } from 'node:os'
@@ -246,9 +246,14 @@ const main = async () => {
     MAX_EVENT_LOOP_UTILIZATION: '1',
     MAX_EVENT_LOOP_DELAY_MS: '0',
     RATE_LIMIT_LOGIN_PER_MIN: '1000',
-    // Production refuses to start on PostgreSQL without one. A bench run makes its lead afresh, so a secret of its
-    // own is enough (the same for the admin CLI and the server) — unless an earlier run left a generated one.
-    SERVER_SECRET: process.env.SERVER_SECRET ?? (await storedSecret()) ?? randomBytes(32).toString('base64')
+    // No retention sweep: the seeded years of closed reports were never swept, so it would spend the run destroying
+    // millions of (already empty) narratives that a real deployment destroys a few at a time as they fall due.
+    RETENTION_SWEEP_MINUTES: '0',
+    // Production refuses to start on PostgreSQL without one. A bench database holds synthetic reports only, so
+    // its secret is derived from its address: the same for every run, the admin CLI and the server (the database
+    // records a fingerprint and refuses another) — unless an earlier run left a generated one in it.
+    SERVER_SECRET: process.env.SERVER_SECRET ?? (await storedSecret()) ??
+      createHash('sha256').update(`candid-bench-analysis ${url}`).digest('base64')
   }
   await initialise(env)
   const lead = await createLead(env)

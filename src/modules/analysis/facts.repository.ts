@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
-import { applyToRollups, rebuildRollups, ROLLUP_TABLES, which } from './rollups.js'
+import { rebuildRollups, ROLLUP_TABLES, rollupDelta, which } from './rollups.js'
 
 /**
  * The analysis record: `analysis_report` and `analysis_code` are derived from `report` and `coding` alone, and the
@@ -94,13 +94,14 @@ export const createFactsRepository = () => ({
   refresh: async (client: Client, reportIds: readonly string[]) => {
     const ids = [...new Set(reportIds)].sort()
     if (ids.length === 0) return
-    await applyToRollups(client, ids, -1)
+    await rollupDelta.record(client, ids, -1)
     await client.$executeRaw`DELETE FROM analysis_code WHERE report_id = ANY(${ids}::uuid[])`
     await client.$executeRaw`DELETE FROM analysis_report WHERE report_id = ANY(${ids}::uuid[])`
     await client.$executeRaw(assignEpochs(ids))
     await client.$executeRaw(insertReports(ids))
     await client.$executeRaw(insertCodes(ids))
-    await applyToRollups(client, ids, 1)
+    await rollupDelta.record(client, ids, 1)
+    await rollupDelta.apply(client)
   },
 
   /** Derives the whole analysis record again from the review tables (in the caller's transaction, if any). */

@@ -13,7 +13,11 @@ import { createTaxonomyRepository } from '../../src/modules/taxonomy/taxonomy.re
 import { createTaxonomyService } from '../../src/modules/taxonomy/taxonomy.service.js'
 import { machine } from '../lib/report.js'
 
-const { values } = parseArgs({ options: { 'database-url': { type: 'string' } } })
+// --skip-setup: the database is already in that steady state (an earlier run left it so), so that the first run is
+// cold after a restart of PostgreSQL, instead of following the setup's reads.
+const { values } = parseArgs({
+  options: { 'database-url': { type: 'string' }, 'skip-setup': { type: 'boolean', default: false } }
+})
 const url = values['database-url'] ?? process.env.DATABASE_URL
 if (!url) throw new Error('--database-url or DATABASE_URL is required')
 const out = (line = '') => process.stdout.write(`${line}\n`)
@@ -32,27 +36,29 @@ const start = dateOfMonthIndex(first)
 // they and the reports about this quarter carry the next publication's number, 2.
 const previous = quarterLabel(first - 3)
 const lateFrom = dateOfMonthIndex(first - 6)
-await prisma.publication.deleteMany({})
-await prisma.publication.createMany({
-  data: REGIONS.map((region) => ({ quarter: previous, region, publishedOn: start, json: '{}', csv: '' }))
-})
-for (const table of ['report', 'analysis_report']) {
-  const [epoch, month, id] = table === 'report' ? ['analysis_epoch', 'occurred_month', 'id'] : ['epoch', 'month', 'report_id']
-  const wanted = `CASE WHEN ${month} >= $1::date THEN 2
-    WHEN ${month} >= $2::date AND ('x' || substr(md5(${id}::text), 1, 7))::bit(28)::int % 100 < 3 THEN 2 ELSE 1 END`
-  // Only the rows whose number changes (a few per cent): rewriting all 10M rows and their indexes took longer
-  // than the seed's whole rebuild.
-  await prisma.$executeRawUnsafe(
-    `UPDATE ${table} SET ${epoch} = ${wanted}
-     WHERE ${table === 'report' ? 'analysis_epoch IS NOT NULL AND ' : ''}${epoch} IS DISTINCT FROM ${wanted}`,
-    start,
-    lateFrom
-  )
+if (!values['skip-setup']) {
+  await prisma.publication.deleteMany({})
+  await prisma.publication.createMany({
+    data: REGIONS.map((region) => ({ quarter: previous, region, publishedOn: start, json: '{}', csv: '' }))
+  })
+  for (const table of ['report', 'analysis_report']) {
+    const [epoch, month, id] = table === 'report' ? ['analysis_epoch', 'occurred_month', 'id'] : ['epoch', 'month', 'report_id']
+    const wanted = `CASE WHEN ${month} >= $1::date THEN 2
+      WHEN ${month} >= $2::date AND ('x' || substr(md5(${id}::text), 1, 7))::bit(28)::int % 100 < 3 THEN 2 ELSE 1 END`
+    // Only the rows whose number changes (a few per cent): rewriting all 10M rows and their indexes took longer
+    // than the seed's whole rebuild.
+    await prisma.$executeRawUnsafe(
+      `UPDATE ${table} SET ${epoch} = ${wanted}
+       WHERE ${table === 'report' ? 'analysis_epoch IS NOT NULL AND ' : ''}${epoch} IS DISTINCT FROM ${wanted}`,
+      start,
+      lateFrom
+    )
+  }
+  // The publication's late reports are counted from the rollup by publication number: derived again for the new ones.
+  await rederiveEpochs(prisma)
+  await prisma.$executeRaw`VACUUM ANALYZE report`
+  await prisma.$executeRaw`VACUUM ANALYZE analysis_report`
 }
-// The publication's late reports are counted from the rollup by publication number: derived again for the new ones.
-await rederiveEpochs(prisma)
-await prisma.$executeRaw`VACUUM ANALYZE report`
-await prisma.$executeRaw`VACUUM ANALYZE analysis_report`
 const [{ reports } = { reports: 0 }] = await prisma.$queryRaw<{ reports: number }[]>`
   SELECT count(*)::int AS reports FROM analysis_report`
 

@@ -42,33 +42,26 @@ if (!existsSync(path.join(ROOT, 'dist/server.js'))) throw new Error('dist/server
 const out = (line: string) => process.stdout.write(`${line}\n`)
 const PASSWORD = 'correct horse battery staple of candid'
 
-/** How many reports the analysis record holds (the planner's estimate: exact enough to label the run). */
-const reportsIn = async () => {
+/** The rows of one query on its own short-lived connection (before the server starts). */
+const queryOnce = async <Row extends pg.QueryResultRow>(text: string): Promise<Row[]> => {
   const client = new pg.Client({ connectionString: url, application_name: 'candid-bench-run' })
   await client.connect()
   try {
-    const { rows } = await client.query<{ n: string }>(
-      "SELECT reltuples::bigint AS n FROM pg_class WHERE relname = 'analysis_report'"
-    )
-    return Number(rows[0]?.n ?? 0)
+    return (await client.query<Row>(text)).rows
   } finally {
     await client.end()
   }
 }
 
+/** How many reports the analysis record holds (the planner's estimate: exact enough to label the run). */
+const reportsIn = async () =>
+  Number((await queryOnce<{ n: string }>(
+    "SELECT reltuples::bigint AS n FROM pg_class WHERE relname = 'analysis_report'"))[0]?.n ?? 0)
+
 /** The secret a server run without SERVER_SECRET generated into this database, if one did. */
-const storedSecret = async () => {
-  const client = new pg.Client({ connectionString: url, application_name: 'candid-bench-run' })
-  await client.connect()
-  try {
-    const { rows } = await client.query<{ secret: string }>(
-      "SELECT value #>> '{}' AS secret FROM app_setting WHERE key = 'server_secret'"
-    )
-    return rows[0]?.secret
-  } finally {
-    await client.end()
-  }
-}
+const storedSecret = async () =>
+  (await queryOnce<{ secret: string }>(
+    "SELECT value #>> '{}' AS secret FROM app_setting WHERE key = 'server_secret'"))[0]?.secret
 
 /** A CLI run of the compiled admin tool, as an operator would make it; resolves with its stdout and exit code. */
 const admin = async (args: string[], env: Record<string, string>, stdin = '') => {

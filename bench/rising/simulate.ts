@@ -4,8 +4,9 @@
  * staffing); the theme's count given the reports is negative binomial around reports × share (a gamma-mixed
  * Poisson, capped at the reports), so its variance is μ(1 + μ/k): overdispersed, with no change unless `rise` says.
  */
+import jStat from 'jstat'
 import { fisherGreater } from '../../src/lib/stats/fisher.js'
-import { type PeriodCount, fitBaseline, testFit } from '../../src/lib/stats/exceedance.js'
+import { type PeriodCount, fitBaseline, negativeBinomialUpper, testFit } from '../../src/lib/stats/exceedance.js'
 import { type ThemeSeries, testRise, testRises } from '../../src/lib/stats/rising.js'
 
 /** mulberry32: small, fast, seedable; plenty for Monte Carlo of this size. */
@@ -189,4 +190,44 @@ export const requestPValues = (scenario: RequestScenario, requests: number, seed
     }
   }
   return { ...out, priorDf, exactFallbacks }
+}
+
+/** log P(Y = y) for the simulated theme count: negative binomial (Poisson for size Infinity) capped at the reports. */
+const logCount = (y: number, reports: number, mean: number, size: number) => {
+  const variance = mean + (Number.isFinite(size) ? (mean * mean) / size : 0)
+  if (y >= reports) return Math.log(negativeBinomialUpper(reports, mean, variance))
+  if (!Number.isFinite(size)) return -mean + y * Math.log(mean) - jStat.gammaln(y + 1)
+  return jStat.gammaln(y + size) - jStat.gammaln(size) - jStat.gammaln(y + 1) +
+    size * Math.log(size / (size + mean)) + y * Math.log(mean / (size + mean))
+}
+
+/**
+ * The power of the most powerful test there could be of "no change" against this scenario's rise, at exactly `alpha`
+ * false alarms: the Neyman–Pearson test, which knows the theme's true share, dispersion and season and the size of
+ * the rise, and so rejects where the likelihood ratio of the tested period's count (given its reports) is highest
+ * (randomised on ties so its size is exactly alpha). Knowing the truth, the baseline periods tell it nothing more.
+ * No test that estimates anything from the baseline, and no test honest about its false alarms, can beat it: an
+ * upper bound for the power column, by Monte Carlo on `runs` seeded series of each hypothesis.
+ */
+export const neymanPearsonPower = (scenario: RequestScenario, runs: number, seed: number, alpha = 0.05) => {
+  const theme = scenario.themes[0]!
+  const t = scenario.baseline
+  const seasonal = 1 + (scenario.season ?? 0) * Math.sin((2 * Math.PI * t) / scenario.periodsPerYear)
+  const ratio = ({ count, reports }: PeriodCount) => {
+    const mean = reports * theme.share * seasonal
+    return logCount(count, reports, mean * scenario.rise, theme.size) - logCount(count, reports, mean, theme.size)
+  }
+  const sample = (rise: number, offset: number) => {
+    const random = rng(seed + offset)
+    return Array.from({ length: runs }, () => ratio(simulateRequest({ ...scenario, rise }, random)[0]!.current))
+  }
+  const nulls = sample(1, 0).sort((a, b) => b - a)
+  const cut = nulls[Math.floor(alpha * runs)]!
+  const tie = (v: number) => Math.abs(v - cut) <= 1e-9
+  const share = (values: number[], test: (v: number) => boolean) => values.filter(test).length / runs
+  const over = (v: number) => v > cut && !tie(v)
+  const atCut = share(nulls, tie)
+  const randomised = atCut > 0 ? (alpha - share(nulls, over)) / atCut : 0
+  const rises = sample(scenario.rise, 1)
+  return share(rises, over) + randomised * share(rises, tie)
 }

@@ -1,5 +1,5 @@
-// jstat ships no types and has no @types package; only the two functions the statistics use are declared. It is
-// CommonJS: its default export is the jStat object.
+// jstat ships no types and has no @types package; only the functions the statistics and their bench use are
+// declared. It is CommonJS: its default export is the jStat object.
 declare module 'jstat' {
   const jStat: {
     studentt: {
@@ -10,6 +10,8 @@ declare module 'jstat' {
     ibeta: (x: number, a: number, b: number) => number
     /** Regularised lower incomplete gamma P(a, x). */
     lowRegGamma: (a: number, x: number) => number
+    /** log Γ(x). */
+    gammaln: (x: number) => number
   }
   export default jStat
 }

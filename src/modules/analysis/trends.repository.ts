@@ -45,6 +45,45 @@ const months = (from: number, to: number) =>
 
 export type FieldValue = { dim: string; value: string }
 
+/**
+ * The count under two or more filters that no rollup answers, over the analysis record: rows of monthly counts by
+ * the grouping (`total` false) and of reports per month under the filters (`total` true). Each question is one
+ * index range, read from the index alone (the covering indexes of analysis_report and analysis_code in
+ * schema.prisma; tests/review/record-indexes.test.ts checks the plan): the record of reports, or the code rows of the
+ * filter's code (which repeat the report's fields for this), so a count is of reports either way; counts and totals
+ * come from one scan where they count the same rows.
+ */
+export const recordQuery = (
+  groupBy: Dimension | 'code',
+  level: number,
+  role: Role,
+  filters: Filters,
+  from: number,
+  to: number
+): Prisma.Sql => {
+  const { code, ...fields } = filters
+  // The reports the filters keep: the code's own rows (which repeat the report's fields) or the record of reports.
+  const source = code
+    ? Prisma.sql`analysis_code t WHERE t.level = ${code.level}::smallint AND t.code = ${code.code}
+        AND ${roleCondition('t', role)} AND ${where(fields, from, to)}`
+    : Prisma.sql`analysis_report t WHERE ${where(fields, from, to)}`
+  const column = groupBy === 'code' ? null : Prisma.raw(`t.${COLUMN[groupBy]}`)
+  return column
+    ? Prisma.sql`
+      SELECT t.month, coalesce(${column}, '') AS value, count(*)::int AS n, GROUPING(${column}) = 1 AS total
+      FROM ${source} GROUP BY GROUPING SETS ((t.month, ${column}), (t.month))`
+    // By code: the kept reports' codes at the level, looked up by primary key (report, level), so the cost
+    // follows the reports the filters keep, not every code row in the range.
+    : Prisma.sql`
+    WITH kept AS MATERIALIZED (SELECT t.report_id, t.month FROM ${source})
+    SELECT k.month, c.code AS value, count(*)::int AS n, FALSE AS total
+    FROM kept k JOIN analysis_code c ON c.report_id = k.report_id AND c.level = ${level}::smallint
+    WHERE ${roleCondition('c', role)}
+    GROUP BY k.month, c.code
+    UNION ALL
+    SELECT month, '', count(*)::int, TRUE FROM kept GROUP BY month`
+}
+
 /** `queryTimeoutMs`: how long a count over the analysis record may run (config ANALYSIS_QUERY_TIMEOUT_MS). */
 export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }: { queryTimeoutMs: number }) => ({
   /** The open reports this lead coded, which their answers add to the settled ones (issue 17.9; see blind.ts). */
@@ -129,12 +168,7 @@ export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }:
       WHERE role = ${role} AND level_b = ${code.level}::smallint AND code_b = ${code.code}
         AND level_a = ${level}::smallint AND ${months(from, to)} AND ${SETTLED} <> 0`,
 
-  /**
-   * Counts under two or more filters, from the analysis record: [monthly counts by the grouping, reports per month
-   * under the filters]. Each question is one index range (see the covering indexes in schema.prisma): the record
-   * of reports, or the code rows of the filter's code (which repeat the report's fields for this), so a count is
-   * of reports either way; counts and totals come from one scan where they count the same rows.
-   */
+  /** Counts under two or more filters from the analysis record (recordQuery), under the statement timeout. */
   filtered: async (
     groupBy: Dimension | 'code',
     level: number,
@@ -143,27 +177,7 @@ export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }:
     from: number,
     to: number
   ): Promise<[MonthCount[], MonthCount[]]> => {
-    const { code, ...fields } = filters
-    // The reports the filters keep: the code's own rows (which repeat the report's fields) or the record of reports.
-    const source = code
-      ? Prisma.sql`analysis_code t WHERE t.level = ${code.level}::smallint AND t.code = ${code.code}
-          AND ${roleCondition('t', role)} AND ${where(fields, from, to)}`
-      : Prisma.sql`analysis_report t WHERE ${where(fields, from, to)}`
-    const column = groupBy === 'code' ? null : Prisma.raw(`t.${COLUMN[groupBy]}`)
-    const query = column
-      ? Prisma.sql`
-        SELECT t.month, coalesce(${column}, '') AS value, count(*)::int AS n, GROUPING(${column}) = 1 AS total
-        FROM ${source} GROUP BY GROUPING SETS ((t.month, ${column}), (t.month))`
-      // By code: the kept reports' codes at the level, looked up by primary key (report, level), so the cost
-      // follows the reports the filters keep, not every code row in the range.
-      : Prisma.sql`
-      WITH kept AS MATERIALIZED (SELECT t.report_id, t.month FROM ${source})
-      SELECT k.month, c.code AS value, count(*)::int AS n, FALSE AS total
-      FROM kept k JOIN analysis_code c ON c.report_id = k.report_id AND c.level = ${level}::smallint
-      WHERE ${roleCondition('c', role)}
-      GROUP BY k.month, c.code
-      UNION ALL
-      SELECT month, '', count(*)::int, TRUE FROM kept GROUP BY month`
+    const query = recordQuery(groupBy, level, role, filters, from, to)
     const rows = await bounded(prisma, queryTimeoutMs, query)
     return [rows.filter((row) => !row.total), rows.filter((row) => row.total)]
   },

@@ -62,8 +62,12 @@ export const createPublicationRepository = (prisma: PrismaClient) => ({
    * report is about can hold reports, whenever it arrived); null before any of them.
    */
   inUseSince: async (tx: Tx): Promise<Date | null> => {
+    // The first arrival is the least of each status's first, one step down the (status, received_on) index each:
+    // min(received_on) over all statuses read that index whole (234 ms at 1M reports, ten times that at 10M).
     const [row] = await tx.$queryRaw<{ since: Date | null }[]>`
-      SELECT least((SELECT min(created_on) FROM team_key), (SELECT min(received_on) FROM report),
+      SELECT least((SELECT min(created_on) FROM team_key),
+        (SELECT min(r.first) FROM unnest(enum_range(NULL::report_status)) AS s(status)
+          CROSS JOIN LATERAL (SELECT min(received_on) AS first FROM report WHERE report.status = s.status) AS r),
         (SELECT min(occurred_month) FROM report)) AS since`
     return row?.since ?? null
   },

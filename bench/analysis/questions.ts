@@ -99,7 +99,7 @@ export const questionsAt = (now: Date): Question[] => {
       reads: 'field cube'
     },
     {
-      // Not answered by a rollup (see counts.ts): measured to show what the record costs.
+      // Not answered by a rollup (see counts.ts): the code's rows in the record, through the region-led covering index.
       name: 'trends: by setting, code TC.HO + region london + reach reached_no_harm, 12 months',
       path: 'trends',
       query: {
@@ -107,6 +107,20 @@ export const questionsAt = (now: Date): Question[] => {
         code: 'TC.HO',
         region: 'london',
         reach: 'reached_no_harm',
+        interval: 'month',
+        ...months(12)
+      },
+      reads: 'analysis record'
+    },
+    {
+      // The same without region: the code's rows through the month-led covering index, every field checked there.
+      name: 'trends: by region, code TC.HO + setting child_protection + event class incident, 12 months',
+      path: 'trends',
+      query: {
+        groupBy: 'region',
+        code: 'TC.HO',
+        setting: 'child_protection',
+        eventClass: 'incident',
         interval: 'month',
         ...months(12)
       },

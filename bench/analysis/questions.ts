@@ -99,7 +99,7 @@ export const questionsAt = (now: Date): Question[] => {
       reads: 'field cube'
     },
     {
-      // Not answered by a rollup (see counts.ts): the code's rows in the record, through the region-led covering index.
+      // Not answered by a rollup (see counts.ts): the code's rows in the record, from its covering index alone.
       name: 'trends: by setting, code TC.HO + region london + reach reached_no_harm, 12 months',
       path: 'trends',
       query: {
@@ -113,7 +113,7 @@ export const questionsAt = (now: Date): Question[] => {
       reads: 'analysis record'
     },
     {
-      // The same without region: the code's rows through the month-led covering index, every field checked there.
+      // The same with two other fields: the cost follows the code's rows in the range, whatever the filters keep.
       name: 'trends: by region, code TC.HO + setting child_protection + event class incident, 12 months',
       path: 'trends',
       query: {

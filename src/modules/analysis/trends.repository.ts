@@ -169,15 +169,8 @@ export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }:
         AND level_a = ${level}::smallint AND ${months(from, to)} AND ${SETTLED} <> 0`,
 
   /** Counts under two or more filters from the analysis record (recordQuery), under the statement timeout. */
-  filtered: async (
-    groupBy: Dimension | 'code',
-    level: number,
-    role: Role,
-    filters: Filters,
-    from: number,
-    to: number
-  ): Promise<[MonthCount[], MonthCount[]]> => {
-    const query = recordQuery(groupBy, level, role, filters, from, to)
+  filtered: async (...question: Parameters<typeof recordQuery>): Promise<[MonthCount[], MonthCount[]]> => {
+    const query = recordQuery(...question)
     const rows = await bounded(prisma, queryTimeoutMs, query)
     return [rows.filter((row) => !row.total), rows.filter((row) => row.total)]
   },

@@ -139,7 +139,9 @@ const ZEnv = z.object({
   ALERT_FROM: z.string().trim().min(3).max(200).default('Candid alerts <alerts@candid.invalid>'),
   ALERT_DELIVERY_SECONDS: zInteger(0, 86_400).default(15),
   ALERT_LEASE_SECONDS: zInteger(1, 86_400).default(120),
-  ALERT_RETRY_SECONDS: zInteger(1, 86_400).default(30)
+  ALERT_RETRY_SECONDS: zInteger(1, 86_400).default(30),
+  // Off: webhooks go to public addresses only (src/lib/outbound-post.ts). On for a receiver inside your own network.
+  WEBHOOK_PRIVATE_ADDRESSES: zBoolean.default(false)
 })
 
 export type TEnv = z.input<typeof ZEnv>
@@ -199,6 +201,8 @@ export type Config = Readonly<{
     everySeconds: number
     leaseSeconds: number
     retrySeconds: number
+    /** May webhooks reach loopback, private and link-local addresses (src/lib/outbound-post.ts). */
+    webhookPrivateAddresses: boolean
   }>
 }>
 
@@ -317,7 +321,8 @@ export const loadConfig = (source: Record<string, string | undefined> = process.
       from: env.ALERT_FROM,
       everySeconds: env.ALERT_DELIVERY_SECONDS,
       leaseSeconds: env.ALERT_LEASE_SECONDS,
-      retrySeconds: env.ALERT_RETRY_SECONDS
+      retrySeconds: env.ALERT_RETRY_SECONDS,
+      webhookPrivateAddresses: env.WEBHOOK_PRIVATE_ADDRESSES
     })
   })
 }

@@ -20,7 +20,10 @@ describe('hazard alerts', () => {
   beforeAll(async () => {
     smtp = await startSmtp()
     receiver = await startReceiver()
-    t = await createTestApp({ env: { SMTP_URL: smtp.url, ALERT_DELIVERY_SECONDS: '1', ALERT_RETRY_SECONDS: '1' } })
+    // WEBHOOK_PRIVATE_ADDRESSES: the test's receiver listens on loopback (tests/lib/outbound-post.test.ts: refused by default).
+    t = await createTestApp({
+      env: { SMTP_URL: smtp.url, ALERT_DELIVERY_SECONDS: '1', ALERT_RETRY_SECONDS: '1', WEBHOOK_PRIVATE_ADDRESSES: 'true' }
+    })
     reviewer = await signedInUser(t.app, { email: 'reviewer@candid.test' })
     leadA = await signedInUser(t.app, { email: 'lead-a@candid.test', role: 'lead' })
     leadB = await signedInUser(t.app, { email: 'lead-b@candid.test', role: 'lead' })

@@ -26,7 +26,7 @@ describe('alert outbox across a SIGKILL', () => {
   it('delivers every approved alert, once per alert id, after a kill between commit and send', async () => {
     testDb = await createTestDatabase()
     receiver = await startReceiver()
-    const t = await createTestApp({ database: testDb, env: { ALERT_DELIVERY_SECONDS: '0' } })
+    const t = await createTestApp({ database: testDb, env: { ALERT_DELIVERY_SECONDS: '0', WEBHOOK_PRIVATE_ADDRESSES: 'true' } })
     const leadA = await signedInUser(t.app, { email: 'lead-a@candid.test', role: 'lead' })
     const leadB = await signedInUser(t.app, { email: 'lead-b@candid.test', role: 'lead' })
     const admin = await signedInUser(t.app, { email: 'admin@candid.test', role: 'admin' })
@@ -53,7 +53,14 @@ describe('alert outbox across a SIGKILL', () => {
     // waiting for the answer when it is killed.
     let held = 0
     receiver.onDelivery = () => (held++ === 0 ? new Promise<void>(() => {}) : Promise.resolve())
-    const env = { ...testDb.env, ALERT_DELIVERY_SECONDS: '1', ALERT_LEASE_SECONDS: '2', ALERT_RETRY_SECONDS: '1' }
+    const env = {
+      ...testDb.env,
+      ALERT_DELIVERY_SECONDS: '1',
+      ALERT_LEASE_SECONDS: '2',
+      ALERT_RETRY_SECONDS: '1',
+      // The test's receiver listens on loopback.
+      WEBHOOK_PRIVATE_ADDRESSES: 'true'
+    }
     server = await startChildServer('src/server.ts', env)
     await waitFor(() => held >= 1, 30_000, 'the first delivery to reach the receiver')
     server.process.kill('SIGKILL')

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { createTransport, type Transporter } from 'nodemailer'
+import { postOutbound } from '../../lib/outbound-post.js'
 import { ALERT_ID_HEADER, backoffSeconds, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from '../../lib/webhook-signature.js'
 import type { AlertsRepository, ClaimedDelivery } from './alerts.repository.js'
 import { toAlert, webhookSecret } from './alerts.service.js'
@@ -24,10 +25,12 @@ export type DeliveryDeps = {
   leaseSeconds: number
   retrySeconds: number
   pepper: () => Uint8Array
+  /** WEBHOOK_PRIVATE_ADDRESSES: may webhooks reach loopback and private addresses (see outbound-post.ts). */
+  webhookPrivateAddresses: boolean
 }
 
 export const createAlertDelivery = (deps: DeliveryDeps) => {
-  const { repository, log, smtpUrl, from, leaseSeconds, retrySeconds, pepper } = deps
+  const { repository, log, smtpUrl, from, leaseSeconds, retrySeconds, pepper, webhookPrivateAddresses } = deps
   let transport: Transporter | undefined
 
   const send = async (row: ClaimedDelivery): Promise<'sent' | 'gone' | { failure: string }> => {
@@ -51,8 +54,7 @@ export const createAlertDelivery = (deps: DeliveryDeps) => {
       }
       const timestamp = Math.floor(Date.now() / 1000)
       try {
-        const res = await fetch(webhook.url, {
-          method: 'POST',
+        const status = await postOutbound(webhook.url, {
           headers: {
             'content-type': 'application/json',
             [ALERT_ID_HEADER]: alert.id,
@@ -60,13 +62,13 @@ export const createAlertDelivery = (deps: DeliveryDeps) => {
             [SIGNATURE_HEADER]: signWebhook(webhookSecret(pepper(), webhook.id), timestamp, body)
           },
           body,
-          redirect: 'error',
-          signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)
+          timeoutMs: WEBHOOK_TIMEOUT_MS,
+          allowPrivate: webhookPrivateAddresses
         })
-        await res.body?.cancel()
-        return res.ok ? 'sent' : { failure: `http-${res.status}` }
+        return status >= 200 && status < 300 ? 'sent' : { failure: `http-${status}` }
       } catch (error) {
-        return { failure: (error as Error).name || 'network' }
+        // An error code (ECONNREFUSED, EBLOCKEDADDRESS, …) or name (AbortError), never the message: it may quote the address.
+        return { failure: (error as { code?: string }).code ?? ((error as Error).name || 'network') }
       }
     }
     const recipient = await repository.findRecipient(row.receiverId)

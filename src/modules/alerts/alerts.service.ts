@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { toDateOnly } from '../../lib/dates.js'
 import { AppError } from '../../lib/errors.js'
+import { namesPrivateHost } from '../../lib/outbound-post.js'
 import { redact } from '../../lib/redaction/index.js'
 import { assertThemes, type TaxonomyService } from '../taxonomy/taxonomy.service.js'
 import type { AlertsRepository } from './alerts.repository.js'
@@ -44,11 +45,13 @@ export type AlertsServiceDeps = {
   taxonomy: Pick<TaxonomyService, 'current'>
   regions: readonly string[]
   pepper: () => Uint8Array
+  /** WEBHOOK_PRIVATE_ADDRESSES: whether a webhook may name a loopback or private address. */
+  webhookPrivateAddresses?: boolean
   clock?: () => Date
 }
 
 export const createAlertsService = (deps: AlertsServiceDeps) => {
-  const { repository, taxonomy, regions, pepper, clock = () => new Date() } = deps
+  const { repository, taxonomy, regions, pepper, webhookPrivateAddresses = false, clock = () => new Date() } = deps
   const checkRegions = (named: readonly string[]) => {
     const unknown = named.filter((region) => !regions.includes(region))
     if (unknown.length > 0) {
@@ -127,6 +130,10 @@ export const createAlertsService = (deps: AlertsServiceDeps) => {
 
     addWebhook: async (region: string, url: string) => {
       checkRegions([region])
+      if (!webhookPrivateAddresses && namesPrivateHost(url)) {
+        throw new AppError('VALIDATION_FAILED', 'A webhook must be at a public address: this one is loopback, private or ' +
+          'link-local. Set WEBHOOK_PRIVATE_ADDRESSES=true to deliver inside your own network.')
+      }
       const id = randomUUID()
       const created = await repository.addWebhook(id, region, url, toDateOnly(clock()))
       return { ...created, secret: Buffer.from(webhookSecret(pepper(), id)).toString('base64url') }

@@ -24,7 +24,13 @@ export const alertsModule = fp<{ config: Config } & AlertsSchedule>(
   async (app, { config, deliverEveryMs }) => {
     const repository = createAlertsRepository(app.db.prisma)
     const pepper = () => app.keys.get().apiKeyPepper
-    const service = createAlertsService({ repository, taxonomy: app.taxonomy, regions: config.regions, pepper })
+    const service = createAlertsService({
+      repository,
+      taxonomy: app.taxonomy,
+      regions: config.regions,
+      pepper,
+      webhookPrivateAddresses: config.alerts.webhookPrivateAddresses
+    })
     app.decorate('alerts', service)
     await app.register(alertsRoutes, { prefix: '/api/v1/alerts', service, audit: createAuditRepository(app.db.prisma) })
 
@@ -36,7 +42,8 @@ export const alertsModule = fp<{ config: Config } & AlertsSchedule>(
         from: config.alerts.from,
         leaseSeconds: config.alerts.leaseSeconds,
         retrySeconds: config.alerts.retrySeconds,
-        pepper
+        pepper,
+        webhookPrivateAddresses: config.alerts.webhookPrivateAddresses
       })
       const everyMs = deliverEveryMs ?? config.alerts.everySeconds * 1000
       const stop = scheduleSweeps(delivery.run, app.log, {

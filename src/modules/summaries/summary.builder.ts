@@ -250,9 +250,3 @@ export const toCsv = (summary: TSummary): string => {
   }
   return `${lines.join('\r\n')}\r\n`
 }
-
-/** The lines of one cut (and the header), from the stored CSV. */
-export const csvCut = (csv: string, cut: string): string => {
-  const [header, ...lines] = csv.split('\r\n')
-  return `${[header, ...lines.filter((line) => line.split(',')[2] === cut)].join('\r\n')}\r\n`
-}

@@ -270,8 +270,8 @@ export const Dashboard = () => {
             <option value='mitigating'>Mitigated</option>
           </select>
         </div>
-        <div><label for='d-from'>From</label><input id='d-from' type='month' value={filters.from} onChange={set('from')} /></div>
-        <div><label for='d-to'>To</label><input id='d-to' type='month' value={filters.to} onChange={set('to')} /></div>
+        <div><label for='d-from'>From</label><input id='d-from' type='month' placeholder='YYYY-MM' pattern='[0-9]{4}-[0-9]{2}' value={filters.from} onChange={set('from')} /></div>
+        <div><label for='d-to'>To</label><input id='d-to' type='month' placeholder='YYYY-MM' pattern='[0-9]{4}-[0-9]{2}' value={filters.to} onChange={set('to')} /></div>
         <div><label for='d-region'>Region</label><input id='d-region' value={filters.region} onChange={set('region')} /></div>
       </form>
       <section aria-labelledby='trends-heading'>

@@ -20,7 +20,7 @@ describe('hazard alerts', () => {
   beforeAll(async () => {
     smtp = await startSmtp()
     receiver = await startReceiver()
-    // WEBHOOK_PRIVATE_ADDRESSES: the test's receiver listens on loopback (tests/lib/outbound-post.test.ts: refused by default).
+    // WEBHOOK_PRIVATE_ADDRESSES: the test's receiver listens on loopback (refused by default: outbound-post.test.ts).
     t = await createTestApp({
       env: { SMTP_URL: smtp.url, ALERT_DELIVERY_SECONDS: '1', ALERT_RETRY_SECONDS: '1', WEBHOOK_PRIVATE_ADDRESSES: 'true' }
     })

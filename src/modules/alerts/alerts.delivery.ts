@@ -67,7 +67,8 @@ export const createAlertDelivery = (deps: DeliveryDeps) => {
         })
         return status >= 200 && status < 300 ? 'sent' : { failure: `http-${status}` }
       } catch (error) {
-        // An error code (ECONNREFUSED, EBLOCKEDADDRESS, …) or name (AbortError), never the message: it may quote the address.
+        // An error code (ECONNREFUSED, EBLOCKEDADDRESS, …) or name (AbortError), never the message: it may quote
+        // the address.
         return { failure: (error as { code?: string }).code ?? ((error as Error).name || 'network') }
       }
     }

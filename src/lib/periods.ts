@@ -51,3 +51,22 @@ export const periodsBetween = (first: number, last: number, interval: Interval):
   for (let p = periodOf(first, interval); p <= last; p += step) periods.push(p)
   return periods
 }
+
+/** A calendar block of months: a month (span 1), a quarter (3) or a year (12), from its first month. */
+export type MonthBlock = { span: 1 | 3 | 12; start: number }
+
+/**
+ * The fewest calendar months, quarters and years that tile the months first..last (both included), in order:
+ * from each month, the largest block that starts there and ends inside the range. Blocks nest (a year is four
+ * quarters, a quarter three months), so taking the largest each time is never worse than any other choice. A rollup
+ * kept at all three spans then answers a 12-month range from 1 to 6 blocks instead of 12 months.
+ */
+export const blocksOf = (first: number, last: number): MonthBlock[] => {
+  const blocks: MonthBlock[] = []
+  for (let start = first; start <= last;) {
+    const span = start % 12 === 0 && start + 11 <= last ? 12 : start % 3 === 0 && start + 2 <= last ? 3 : 1
+    blocks.push({ span, start })
+    start += span
+  }
+  return blocks
+}

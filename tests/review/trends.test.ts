@@ -404,33 +404,38 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
     }
   })
 
-  it('gives co-occurrence counts and lift equal to the recount, every pair at every level', async () => {
-    const records = [...(await recount()).values()].filter((r) => MONTHS.includes(r.month))
-    const n = records.length
-    const single = (code: string) => records.filter((r) => r.codes.has(code)).length
-    const both = (a: string, b: string) => records.filter((r) => r.codes.has(a) && r.codes.has(b)).length
-    for (const level of [1, 2, 3]) {
-      const res = await get(`/api/v1/analysis/cooccurrence?from=2025-10&to=2026-03&level=${level}&limit=500`)
-      expect(res.statusCode, res.body).toBe(200)
-      const body = res.json()
-      // Every pair of codes of the level that some report carries, worked out from the review tables.
-      const expectedPairs = new Set<string>()
-      for (const r of records) {
-        const codes = [...r.codes.keys()].filter((code) => code.split('.').length === level).sort()
-        for (const [i, a] of codes.entries()) for (const b of codes.slice(i + 1)) expectedPairs.add(`${a}+${b}`)
-      }
-      expect(body.reports).toBe(n)
-      expect(new Set(body.pairs.map((p: { a: string; b: string }) => `${p.a}+${p.b}`))).toEqual(expectedPairs)
-      expect(expectedPairs.size).toBeGreaterThan(level === 1 ? 2 : 3)
-      for (const pair of body.pairs) {
-        expect(pair.count).toBe(both(pair.a, pair.b))
-        expect(pair.countA).toBe(single(pair.a))
-        expect(pair.lift).toBeCloseTo((pair.count * n) / (single(pair.a) * single(pair.b)), 12)
-      }
-      const counts = body.pairs.map((p: { count: number }) => p.count)
-      expect(counts).toEqual([...counts].sort((a, b) => b - a))
-    }
-  })
+  // Ranges read from the pair rollup's quarters (the first), months, years, and all three at once.
+  for (const [from, to] of [['2025-10', '2026-03'], ['2025-11', '2026-02'], ['2025-01', '2026-12'],
+    ['2025-12', '2026-12'], ['2026-02', '2026-02']] as const) {
+    it(`gives co-occurrence counts and lift equal to the recount, every pair at every level, ${from} to ${to}`,
+      async () => {
+        const records = [...(await recount()).values()].filter((r) => r.month >= from && r.month <= to)
+        const n = records.length
+        const single = (code: string) => records.filter((r) => r.codes.has(code)).length
+        const both = (a: string, b: string) => records.filter((r) => r.codes.has(a) && r.codes.has(b)).length
+        for (const level of [1, 2, 3]) {
+          const res = await get(`/api/v1/analysis/cooccurrence?from=${from}&to=${to}&level=${level}&limit=500`)
+          expect(res.statusCode, res.body).toBe(200)
+          const body = res.json()
+          // Every pair of codes of the level that some report carries, worked out from the review tables.
+          const expectedPairs = new Set<string>()
+          for (const r of records) {
+            const codes = [...r.codes.keys()].filter((code) => code.split('.').length === level).sort()
+            for (const [i, a] of codes.entries()) for (const b of codes.slice(i + 1)) expectedPairs.add(`${a}+${b}`)
+          }
+          expect(body.reports).toBe(n)
+          expect(new Set(body.pairs.map((p: { a: string; b: string }) => `${p.a}+${p.b}`))).toEqual(expectedPairs)
+          expect(expectedPairs.size).toBeGreaterThan(level === 1 ? 2 : 3)
+          for (const pair of body.pairs) {
+            expect(pair.count).toBe(both(pair.a, pair.b))
+            expect(pair.countA).toBe(single(pair.a))
+            expect(pair.lift).toBeCloseTo((pair.count * n) / (single(pair.a) * single(pair.b)), 12)
+          }
+          const counts = body.pairs.map((p: { count: number }) => p.count)
+          expect(counts).toEqual([...counts].sort((a, b) => b - a))
+        }
+      })
+  }
 
   it('audits every analysis read and refuses reviewers', async () => {
     const before = await t.app.db.prisma.auditEvent.count({ where: { action: { startsWith: 'analysis.' } } })
@@ -453,7 +458,7 @@ describe('analysis for safety leads: trends, co-occurrence, rising themes', () =
         .map((r) => `${r.dim} ${r.role} ${r.month.toISOString().slice(0, 7)} ${r.value} ${r.n} ${r.nOpen}`)
         .sort(),
       pairs: (await t.app.db.prisma.analysisPairRollup.findMany({ where: { n: { not: 0 } } }))
-        .map((r) => `${r.level} ${r.month.toISOString().slice(0, 7)} ${r.codeA} ${r.codeB} ${r.n} ${r.nOpen}`)
+        .map((r) => `${r.level} ${r.span} ${r.month.toISOString().slice(0, 7)} ${r.codeA} ${r.codeB} ${r.n} ${r.nOpen}`)
         .sort(),
       cross: (await t.app.db.prisma.analysisCrossRollup.findMany({ where: { n: { not: 0 } } }))
         .map((r) => [r.dimA, r.roleA, r.valueA, r.dimB, r.roleB, r.valueB, r.month.toISOString(), r.n, r.nOpen].join(' '))

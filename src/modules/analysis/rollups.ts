@@ -30,6 +30,9 @@ const FIELDS = (alias: string) =>
 const ROLES = (alias: string) =>
   Prisma.raw(`(VALUES ('any', TRUE), ('contributing', ${alias}.contributing), ('mitigating', ${alias}.mitigating))`)
 
+/** The spans the pair rollup is kept at (months): a month, a quarter, a year. */
+const PAIR_SPANS = Prisma.raw('(VALUES (1::smallint), (3::smallint), (12::smallint))')
+
 type Rollup = {
   table: string
   /** Key columns, in the order `source` gives them, followed there by `open`. */
@@ -57,14 +60,20 @@ const rollup: Rollup = {
   }
 }
 
-/** Reports carrying both of two codes of one level (a < b), for co-occurrence. */
+/**
+ * Reports carrying both of two codes of one level (a < b), for co-occurrence: in the month, the quarter and the year
+ * of the event (span 1, 3, 12; the block's first month), so that a range reads the fewest blocks (blocksOf).
+ */
 const pairs: Rollup = {
   table: 'analysis_pair_rollup',
-  keys: ['level', 'month', 'code_a', 'code_b'],
+  keys: ['level', 'span', 'month', 'code_a', 'code_b'],
   open: true,
   source: (ids) => Prisma.sql`
-    SELECT a.level, a.month, a.code, b.code, a.open
+    SELECT a.level, s.span, CASE s.span WHEN 1 THEN a.month
+      WHEN 3 THEN date_trunc('quarter', a.month::timestamp)::date ELSE date_trunc('year', a.month::timestamp)::date END,
+      a.code, b.code, a.open
     FROM analysis_code a JOIN analysis_code b ON b.report_id = a.report_id AND b.level = a.level AND a.code < b.code
+    CROSS JOIN ${PAIR_SPANS} AS s(span)
     WHERE ${which(Prisma.sql`a.report_id`, ids)}`
 }
 
@@ -173,6 +182,7 @@ const into = (rollup: Rollup) =>
 const KEY_TYPES: Record<string, string> = {
   month: 'date',
   level: 'smallint',
+  span: 'smallint',
   level_a: 'smallint',
   level_b: 'smallint',
   epoch: 'integer'

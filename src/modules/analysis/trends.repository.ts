@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
-import { dateOfMonthIndex } from '../../lib/periods.js'
+import { blocksOf, dateOfMonthIndex } from '../../lib/periods.js'
 import { ownOpenReports } from './blind.js'
 import { COLUMN } from './columns.js'
 import type { Dimension } from './trends.schemas.js'
@@ -42,6 +42,14 @@ const SETTLED = Prisma.raw('(n - n_open)')
 
 const months = (from: number, to: number) =>
   Prisma.sql`month >= ${dateOfMonthIndex(from)}::date AND month <= ${dateOfMonthIndex(to)}::date`
+
+/** The pair rollup's rows for a month range: the fewest months, quarters and years that tile it (blocksOf). */
+const blocks = (from: number, to: number) => {
+  const tiling = blocksOf(from, to).map(
+    ({ span, start }) => Prisma.sql`(${span}::smallint, ${dateOfMonthIndex(start)}::date)`
+  )
+  return tiling.length === 0 ? Prisma.sql`FALSE` : Prisma.sql`(span, month) IN (${Prisma.join(tiling)})`
+}
 
 export type FieldValue = { dim: string; value: string }
 
@@ -179,7 +187,7 @@ export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }:
   pairs: (level: number, from: number, to: number, minCount: number, limit: number) =>
     prisma.$queryRaw<{ a: string; b: string; n: number }[]>`
       SELECT code_a AS a, code_b AS b, sum(${SETTLED})::int AS n FROM analysis_pair_rollup
-      WHERE level = ${level}::smallint AND ${months(from, to)}
+      WHERE level = ${level}::smallint AND ${blocks(from, to)}
       GROUP BY code_a, code_b HAVING sum(${SETTLED}) >= ${minCount}
       ORDER BY sum(${SETTLED}) DESC, code_a, code_b LIMIT ${limit}`,
 
@@ -189,7 +197,7 @@ export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }:
       ? Promise.resolve([])
       : prisma.$queryRaw<{ a: string; b: string; n: number }[]>`
       SELECT code_a AS a, code_b AS b, sum(${SETTLED})::int AS n FROM analysis_pair_rollup
-      WHERE level = ${level}::smallint AND ${months(from, to)}
+      WHERE level = ${level}::smallint AND ${blocks(from, to)}
         AND (code_a, code_b) IN (${Prisma.join(pairs.map((pair) => Prisma.sql`(${pair.a}, ${pair.b})`))})
       GROUP BY code_a, code_b`
 })

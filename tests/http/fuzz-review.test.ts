@@ -61,6 +61,8 @@ const RIGHT_PASSWORD = '\u0001the right password\u0001'
 /** Stands for the path's own id (a report merged into itself) and for a report filed just for this case. */
 const SAME = 'same-as-path'
 const FRESH = 'fresh-report'
+/** A well-formed id that no report has. */
+const NO_SUCH_REPORT = '00000000-0000-4000-8000-000000000000'
 
 describe('fuzzing the review, follow-up and account routes: only documented answers, never a 5xx', () => {
   let t: TestApp
@@ -375,7 +377,14 @@ describe('fuzzing the review, follow-up and account routes: only documented answ
       fc.asyncProperty(caller, reviewerOrLead, pathParam(ids(), CODING_WEIGHTS), body, async (who, as, id, b) => {
         await review(route, 'POST', `/api/v1/reports/${id}/codings`, who, as, b)
       }),
-      { ...RUNS, examples: [['right', 'reviewer', fresh, first], ['right', 'reviewer', fresh, revised]] }
+      {
+        ...RUNS,
+        examples: [
+          ['right', 'reviewer', fresh, first],
+          ['right', 'reviewer', fresh, revised],
+          ['right', 'reviewer', NO_SUCH_REPORT, first]
+        ]
+      }
     )
     expectSeen(route, [200, 201, 400, 404, 409])
   }, TIMEOUT_MS)
@@ -434,7 +443,16 @@ describe('fuzzing the review, follow-up and account routes: only documented answ
         const payload = b !== null && typeof b === 'object' && 'into' in b ? { ...b, into: await resolve(b.into) } : b
         await review(route, 'POST', `/api/v1/reports/${id}/merge`, who, as, payload)
       }),
-      RUNS
+      {
+        ...RUNS,
+        // On every seed (the random cases answer 404 and 409 in under a dozen of 250): a merge, the same merge
+        // again (the report is merged already), and a merge into no report.
+        examples: [
+          ['right', 'reviewer', mergeable[0] as string, { into: mergeable[1] as string }],
+          ['right', 'reviewer', mergeable[0] as string, { into: mergeable[1] as string }],
+          ['right', 'reviewer', FRESH, { into: NO_SUCH_REPORT }]
+        ]
+      }
     )
     expectSeen(route, [200, 400, 404, 409])
   }, TIMEOUT_MS)

@@ -52,8 +52,13 @@ export const periodsBetween = (first: number, last: number, interval: Interval):
   return periods
 }
 
-/** A calendar block of months: a month (span 1), a quarter (3) or a year (12), from its first month. */
-export type MonthBlock = { span: 1 | 3 | 12; start: number }
+/** The calendar blocks a range is tiled with, in months: a month, a quarter, a year. Each divides the next. */
+export const BLOCK_SPANS = [1, 3, 12] as const
+
+/** A calendar block of months (span 1, 3 or 12), from its first month. */
+export type MonthBlock = { span: (typeof BLOCK_SPANS)[number]; start: number }
+
+const LARGEST_FIRST = [...BLOCK_SPANS].reverse()
 
 /**
  * The fewest calendar months, quarters and years that tile the months first..last (both included), in order:
@@ -64,7 +69,7 @@ export type MonthBlock = { span: 1 | 3 | 12; start: number }
 export const blocksOf = (first: number, last: number): MonthBlock[] => {
   const blocks: MonthBlock[] = []
   for (let start = first; start <= last;) {
-    const span = start % 12 === 0 && start + 11 <= last ? 12 : start % 3 === 0 && start + 2 <= last ? 3 : 1
+    const span = LARGEST_FIRST.find((size) => start % size === 0 && start + size - 1 <= last) ?? 1
     blocks.push({ span, start })
     start += span
   }

@@ -272,7 +272,7 @@ describe('fuzzing the analysis and summaries routes: only documented answers, ne
         if (who === 'lead') headers.cookie = lead.cookie
         check(route, `GET ${url} as ${who}`, await t.app.inject({ method: 'GET', url, headers }))
       }),
-      { ...RUNS, examples: everyAnswer('region=london').slice(0, 3).map(([who, q]): [KeyCaller, string] => [who, q]) }
+      { ...RUNS, examples: [['key', 'region=london'], ['none', 'region=london'], ['otherKey', 'region=london']] }
     )
     expectSeen(route, [200, 400, 401, 403])
   }, TIMEOUT_MS)

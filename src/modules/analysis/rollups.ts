@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
+import { BLOCK_SPANS } from '../../lib/periods.js'
 
 /**
  * The rollups of the analysis record: counts of reports per month and cell, kept by adding the difference each
@@ -30,8 +31,8 @@ const FIELDS = (alias: string) =>
 const ROLES = (alias: string) =>
   Prisma.raw(`(VALUES ('any', TRUE), ('contributing', ${alias}.contributing), ('mitigating', ${alias}.mitigating))`)
 
-/** The spans the pair rollup is kept at (months): a month, a quarter, a year. */
-const PAIR_SPANS = Prisma.raw('(VALUES (1::smallint), (3::smallint), (12::smallint))')
+/** The spans the pair rollup is kept at: lib/periods.ts's blocks, which the reads tile a range with. */
+const PAIR_SPANS = Prisma.raw(`(VALUES ${BLOCK_SPANS.map((span) => `(${span}::smallint)`).join(', ')})`)
 
 type Rollup = {
   table: string
@@ -62,15 +63,16 @@ const rollup: Rollup = {
 
 /**
  * Reports carrying both of two codes of one level (a < b), for co-occurrence: in the month, the quarter and the year
- * of the event (span 1, 3, 12; the block's first month), so that a range reads the fewest blocks (blocksOf).
+ * of the event (span 1, 3, 12; month is the block's first, in the event's year since every span divides 12), so
+ * that a range reads the fewest blocks (blocksOf).
  */
 const pairs: Rollup = {
   table: 'analysis_pair_rollup',
   keys: ['level', 'span', 'month', 'code_a', 'code_b'],
   open: true,
   source: (ids) => Prisma.sql`
-    SELECT a.level, s.span, CASE s.span WHEN 1 THEN a.month
-      WHEN 3 THEN date_trunc('quarter', a.month::timestamp)::date ELSE date_trunc('year', a.month::timestamp)::date END,
+    SELECT a.level, s.span,
+      make_date(extract(year FROM a.month)::int, (extract(month FROM a.month)::int - 1) / s.span * s.span + 1, 1),
       a.code, b.code, a.open
     FROM analysis_code a JOIN analysis_code b ON b.report_id = a.report_id AND b.level = a.level AND a.code < b.code
     CROSS JOIN ${PAIR_SPANS} AS s(span)

@@ -26,8 +26,8 @@ type Code = NonNullable<Filters['code']>
  * - three or more field filters: the field cube, analysis_field_cube (by a field);
  * and the reports the filters keep from the rollup of one filter, the cross rollup of two, or the cube. What is
  * left — a code with two or more fields, codes under three or more fields, or codes by code under a code and a
- * field — counts the analysis record from a covering index alone (recordQuery, under the statement timeout: see
- * docs/benchmarks.md). Returns null where no rollup answers.
+ * field — is counted from the bitmaps (bits.ts: the filters' bits ANDed, then counted against each group's, under
+ * the statement timeout; see docs/benchmarks.md). Returns null where no rollup answers.
  */
 const fromRollups = (repository: TrendsRepository, q: Question): Promise<[MonthCount[], MonthCount[]]> | null => {
   const { groupBy, level, role, filters, first, last } = q

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
+import { assignSlots } from './bits.js'
 import { rebuildRollups, ROLLUP_TABLES, rollupDelta, which } from './rollups.js'
 
 /**
@@ -99,6 +100,7 @@ export const createFactsRepository = () => ({
     await client.$executeRaw`DELETE FROM analysis_report WHERE report_id = ANY(${ids}::uuid[])`
     await client.$executeRaw(assignEpochs(ids))
     await client.$executeRaw(insertReports(ids))
+    await assignSlots(client, ids)
     await client.$executeRaw(insertCodes(ids))
     await rollupDelta.record(client, ids, 1)
     await rollupDelta.apply(client)
@@ -112,8 +114,9 @@ export const createFactsRepository = () => ({
     await client.$executeRaw`ANALYZE report, coding, coding_code, taxonomy_code, taxonomy_version, taxonomy_mapping`
     await client.$executeRaw(assignEpochs('all'))
     // Loaded without their secondary indexes, which are built afterwards from the catalogue's own definitions:
-    // maintaining the covering indexes row by row made the load three times as long (1M reports: 142 s against
-    // 48 s for analysis_code). Nothing the rebuild reads needs them (it aggregates whole tables and joins on keys).
+    // maintaining the covering indexes there were then row by row made the load three times as long (1M reports:
+    // 142 s against 48 s for analysis_code). Nothing the rebuild reads needs them (it aggregates whole tables and
+    // joins on keys).
     const indexes = await client.$queryRaw<{ name: string; definition: string }[]>`
       SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
       FROM pg_index i
@@ -135,10 +138,12 @@ export const createFactsRepository = () => ({
     const [row] = await client.$queryRaw<{ migrated: boolean }[]>`
       SELECT to_regclass('analysis_report') IS NOT NULL AS migrated`
     if (!row?.migrated) return false
-    // Also when a rollup added by a later migration is still empty (the last added: the two-filter ones).
+    // Also when a rollup added by a later migration is still empty (the two-filter ones), or the record's reports
+    // have no slots in the bitmaps (their migration gives them to the record already there).
     const [state] = await client.$queryRaw<{ missing: boolean }[]>`
       SELECT EXISTS (SELECT 1 FROM coding)
-        AND (NOT EXISTS (SELECT 1 FROM analysis_report) OR NOT EXISTS (SELECT 1 FROM analysis_field_cross2))
+        AND (NOT EXISTS (SELECT 1 FROM analysis_report) OR NOT EXISTS (SELECT 1 FROM analysis_field_cross2)
+          OR NOT EXISTS (SELECT 1 FROM analysis_slot))
         AS missing`
     return state?.missing === true
   }

@@ -1,5 +1,9 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import { BLOCK_SPANS } from '../../lib/periods.js'
+import { applyBitDelta, bitDeltaRows, rebuildBits } from './bits.js'
+import { FIELD_NAMES, FIELDS, ROLES, type Which, which } from './record-rows.js'
+
+export { which }
 
 /**
  * The rollups of the analysis record: counts of reports per month and cell, kept by adding the difference each
@@ -15,21 +19,6 @@ import { BLOCK_SPANS } from '../../lib/periods.js'
  */
 
 type Client = Pick<PrismaClient, '$executeRaw' | '$executeRawUnsafe' | '$queryRaw'>
-export type Which = readonly string[] | 'all'
-
-/** `WHERE` fragment choosing reports: some (`ids`) or all. */
-export const which = (column: Prisma.Sql, ids: Which) =>
-  ids === 'all' ? Prisma.sql`TRUE` : Prisma.sql`${column} = ANY(${[...ids]}::uuid[])`
-
-export const FIELD_NAMES = ['region', 'setting', 'event_class', 'detection', 'reach', 'event_type'] as const
-
-/** The report's fields as (dim, value) rows, from a table carrying them (analysis_report or analysis_code). */
-const FIELDS = (alias: string) =>
-  Prisma.raw(`(VALUES ${FIELD_NAMES.map((name) => `('${name}', ${alias}.${name})`).join(', ')})`)
-
-/** A code row's roles: every row counts as 'any', and as contributing / mitigating where it has that role. */
-const ROLES = (alias: string) =>
-  Prisma.raw(`(VALUES ('any', TRUE), ('contributing', ${alias}.contributing), ('mitigating', ${alias}.mitigating))`)
 
 /** The spans the pair rollup is kept at: lib/periods.ts's blocks, which the reads tile a range with. */
 const PAIR_SPANS = Prisma.raw(`(VALUES ${BLOCK_SPANS.map((span) => `(${span}::smallint)`).join(', ')})`)
@@ -215,6 +204,8 @@ export const rollupDelta = {
           ${one.open ? Prisma.sql`${sign}::int * (count(*) FILTER (WHERE open))::int` : Prisma.sql`0`}
         FROM (${one.source(ids)}) AS s${keyed(one)} GROUP BY ${keyList(one)}`
     })
+    // The bitmaps' rows too (bits.ts): one per report and key, flipped where their sum is not 0.
+    cells.push(bitDeltaRows(ids, sign, DELTA_KEYS - 5))
     await client.$executeRaw`
       INSERT INTO pg_temp.analysis_delta (tbl, ${Prisma.raw(deltaKeys(DELTA_KEYS).join(', '))}, n, n_open)
       ${Prisma.join(cells, ' UNION ALL ')}`
@@ -240,6 +231,7 @@ export const rollupDelta = {
         ON CONFLICT (${columns(one)}) DO UPDATE SET n = ${Prisma.raw(one.table)}.n + excluded.n
         ${one.open ? Prisma.sql`, n_open = ${Prisma.raw(one.table)}.n_open + excluded.n_open` : Prisma.empty})`
     })
+    writes.push(Prisma.sql`bits AS (${applyBitDelta})`)
     await client.$executeRaw`WITH ${Prisma.join(writes, ', ')} DELETE FROM pg_temp.analysis_delta`
   }
 }
@@ -307,6 +299,7 @@ export const rebuildRollups = async (client: Client) => {
     }
   }
   await client.$executeRaw`DROP TABLE analysis_code_cells`
+  await rebuildBits(client)
 }
 
 /** One rollup derived again from scratch (the publication benchmark sets publication numbers by hand). */
@@ -316,4 +309,4 @@ export const rederiveEpochs = async (client: Client) => {
 }
 
 /** Every rollup's table, emptied together by a rebuild. */
-export const ROLLUP_TABLES = ROLLUPS.map((one) => one.table)
+export const ROLLUP_TABLES = [...ROLLUPS.map((one) => one.table), 'analysis_bits']

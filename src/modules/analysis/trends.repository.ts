@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js'
 import { blocksOf, dateOfMonthIndex } from '../../lib/periods.js'
+import { type BitKey, bitCounts } from './bits.js'
 import { ownOpenReports } from './blind.js'
 import { COLUMN } from './columns.js'
 import type { Dimension } from './trends.schemas.js'
@@ -8,25 +9,8 @@ export type Role = 'any' | 'contributing' | 'mitigating'
 export type MonthCount = { month: Date; value: string; n: number }
 export type Filters = Partial<Record<Dimension, string>> & { code?: { level: number; code: string } }
 
-const roleCondition = (alias: string, role: Role) =>
-  role === 'any' ? Prisma.sql`TRUE` : Prisma.raw(`${alias}.${role}`)
-
 /**
- * Conditions on a table carrying the report's fields (alias `t`): the field filters and the month range, and only
- * settled reports (a lead's answers add the open ones the lead coded: blind.ts).
- */
-const where = (fields: Omit<Filters, 'code'>, from: number, to: number) => {
-  const parts = [Prisma.sql`t.month >= ${dateOfMonthIndex(from)}::date AND t.month <= ${dateOfMonthIndex(to)}::date`,
-    Prisma.sql`NOT t.open`]
-  for (const [dimension, column] of Object.entries(COLUMN) as [Dimension, string][]) {
-    const value = fields[dimension]
-    if (value !== undefined) parts.push(Prisma.sql`t.${Prisma.raw(column)} = ${value}`)
-  }
-  return Prisma.join(parts, ' AND ')
-}
-
-/**
- * Runs one count over the analysis record with a statement timeout. On a very large database and a cold cache
+ * Runs one count over the bitmaps with a statement timeout. On a very large database and a cold cache
  * such a count can outlast the 10 s connection timeout (R31), which would close the lead's connection with no
  * answer; cancelled sooner, it is answered 503 with Retry-After (error-handler.ts), and the pages it read stay
  * cached for the retry. set_config(…, true) holds for this transaction only, on whichever pooled connection.
@@ -54,42 +38,18 @@ const blocks = (from: number, to: number) => {
 export type FieldValue = { dim: string; value: string }
 
 /**
- * The count under two or more filters that no rollup answers, over the analysis record: rows of monthly counts by
- * the grouping (`total` false) and of reports per month under the filters (`total` true). Each question is one
- * index range, read from the index alone (the covering indexes of analysis_report and analysis_code in
- * schema.prisma; tests/review/record-indexes.test.ts checks the plan): the record of reports, or the code rows of the
- * filter's code (which repeat the report's fields for this), so a count is of reports either way; counts and totals
- * come from one scan where they count the same rows.
+ * The filters of a question no rollup answers, and its grouping, as sets of bits (bits.ts): the code in the role,
+ * each field in role any; codes of a level in the role, or a field's values.
  */
-export const recordQuery = (
-  groupBy: Dimension | 'code',
-  level: number,
-  role: Role,
-  filters: Filters,
-  from: number,
-  to: number
-): Prisma.Sql => {
+export const bitQuestion = (groupBy: Dimension | 'code', level: number, role: Role, filters: Filters) => {
   const { code, ...fields } = filters
-  // The reports the filters keep: the code's own rows (which repeat the report's fields) or the record of reports.
-  const source = code
-    ? Prisma.sql`analysis_code t WHERE t.level = ${code.level}::smallint AND t.code = ${code.code}
-        AND ${roleCondition('t', role)} AND ${where(fields, from, to)}`
-    : Prisma.sql`analysis_report t WHERE ${where(fields, from, to)}`
-  const column = groupBy === 'code' ? null : Prisma.raw(`t.${COLUMN[groupBy]}`)
-  return column
-    ? Prisma.sql`
-      SELECT t.month, coalesce(${column}, '') AS value, count(*)::int AS n, GROUPING(${column}) = 1 AS total
-      FROM ${source} GROUP BY GROUPING SETS ((t.month, ${column}), (t.month))`
-    // By code: the kept reports' codes at the level, looked up by primary key (report, level), so the cost
-    // follows the reports the filters keep, not every code row in the range.
-    : Prisma.sql`
-    WITH kept AS MATERIALIZED (SELECT t.report_id, t.month FROM ${source})
-    SELECT k.month, c.code AS value, count(*)::int AS n, FALSE AS total
-    FROM kept k JOIN analysis_code c ON c.report_id = k.report_id AND c.level = ${level}::smallint
-    WHERE ${roleCondition('c', role)}
-    GROUP BY k.month, c.code
-    UNION ALL
-    SELECT month, '', count(*)::int, TRUE FROM kept GROUP BY month`
+  const keys: BitKey[] = code ? [{ dim: `code${code.level}`, role, value: code.code }] : []
+  for (const [dimension, column] of Object.entries(COLUMN) as [Dimension, string][]) {
+    const value = fields[dimension]
+    if (value !== undefined) keys.push({ dim: column, role: 'any', value })
+  }
+  const group: BitKey = groupBy === 'code' ? { dim: `code${level}`, role } : { dim: COLUMN[groupBy], role: 'any' }
+  return { keys, group }
 }
 
 /** `queryTimeoutMs`: how long a count over the analysis record may run (config ANALYSIS_QUERY_TIMEOUT_MS). */
@@ -176,10 +136,11 @@ export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }:
       WHERE role = ${role} AND level_b = ${code.level}::smallint AND code_b = ${code.code}
         AND level_a = ${level}::smallint AND ${months(from, to)} AND ${SETTLED} <> 0`,
 
-  /** Counts under two or more filters from the analysis record (recordQuery), under the statement timeout. */
-  filtered: async (...question: Parameters<typeof recordQuery>): Promise<[MonthCount[], MonthCount[]]> => {
-    const query = recordQuery(...question)
-    const rows = await bounded(prisma, queryTimeoutMs, query)
+  /** Counts under the filters no rollup answers, from the bitmaps (bits.ts), under the statement timeout. */
+  filtered: async (groupBy: Dimension | 'code', level: number, role: Role, filters: Filters, from: number,
+    to: number): Promise<[MonthCount[], MonthCount[]]> => {
+    const { keys, group } = bitQuestion(groupBy, level, role, filters)
+    const rows = await bounded(prisma, queryTimeoutMs, bitCounts(keys, group, from, to))
     return [rows.filter((row) => !row.total), rows.filter((row) => row.total)]
   },
 

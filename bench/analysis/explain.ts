@@ -27,7 +27,7 @@ const recorder = {
     recorded.push(query instanceof Prisma.Sql ? query : Prisma.sql(query, ...params))
     return Promise.resolve([])
   },
-  // The record's counts run in a transaction that first sets their statement timeout: not a question's SQL.
+  // The bitmap counts run in a transaction that first sets their statement timeout: not a question's SQL.
   $executeRaw: () => Promise.resolve(0),
   $transaction: (work: (tx: unknown) => Promise<unknown>) => work(recorder)
 } as unknown as PrismaClient

@@ -2,7 +2,7 @@
 // ending at the last month of the seeded data (shape.ts). What each reads (src/modules/analysis/counts.ts): trends
 // without filters read analysis_rollup; with one filter (a code, a region, …) analysis_cross_rollup, or
 // analysis_code_cross for codes under a code; with two, analysis_field_cross2 or analysis_code_fields; with three or
-// more fields, analysis_field_cube; a code with two or more fields, the analysis record; co-occurrence reads
+// more fields, analysis_field_cube; a code with two or more fields, the bitmaps (bits.ts); co-occurrence reads
 // analysis_pair_rollup and analysis_rollup; rising reads analysis_rollup.
 import { monthLabel, quarterLabel } from '../../src/lib/periods.js'
 import { lastMonthOf } from './shape.js'
@@ -11,7 +11,7 @@ export type Question = {
   name: string
   path: 'trends' | 'cooccurrence' | 'rising'
   query: Record<string, string>
-  reads: 'rollup' | 'cross rollup' | 'code cross rollup' | 'two-filter rollup' | 'field cube' | 'analysis record'
+  reads: 'rollup' | 'cross rollup' | 'code cross rollup' | 'two-filter rollup' | 'field cube' | 'bitmaps'
 }
 
 export const questionsAt = (now: Date): Question[] => {
@@ -99,7 +99,8 @@ export const questionsAt = (now: Date): Question[] => {
       reads: 'field cube'
     },
     {
-      // Not answered by a rollup (see counts.ts): the code's rows in the record, from its covering index alone.
+      // Not answered by a rollup (see counts.ts): the bitmaps of the code and the two fields, ANDed, against each
+      // setting's.
       name: 'trends: by setting, code TC.HO + region london + reach reached_no_harm, 12 months',
       path: 'trends',
       query: {
@@ -110,10 +111,10 @@ export const questionsAt = (now: Date): Question[] => {
         interval: 'month',
         ...months(12)
       },
-      reads: 'analysis record'
+      reads: 'bitmaps'
     },
     {
-      // The same with two other fields: the cost follows the code's rows in the range, whatever the filters keep.
+      // The same with two other fields.
       name: 'trends: by region, code TC.HO + setting child_protection + event class incident, 12 months',
       path: 'trends',
       query: {
@@ -124,7 +125,14 @@ export const questionsAt = (now: Date): Question[] => {
         interval: 'month',
         ...months(12)
       },
-      reads: 'analysis record'
+      reads: 'bitmaps'
+    },
+    {
+      // Codes by code under a code and a field: the most groups a bitmap question has (each leaf of the taxonomy).
+      name: 'trends: leaves (level 3), code TC.HO + region london, 12 months',
+      path: 'trends',
+      query: { groupBy: 'code', level: '3', code: 'TC.HO', region: 'london', interval: 'month', ...months(12) },
+      reads: 'bitmaps'
     },
     {
       name: 'co-occurrence: leaves (level 3), 12 months',

@@ -380,7 +380,7 @@ const main = async () => {
     if (values.reset) {
       await timed('reset', () => client.query(
         'TRUNCATE report, coding, coding_code, report_message, analysis_report, analysis_code, analysis_rollup, ' +
-        'analysis_pair_rollup, analysis_cross_rollup CASCADE'
+        'analysis_pair_rollup, analysis_cross_rollup, analysis_bits, analysis_slot, analysis_slot_next CASCADE'
       ))
     }
     if (!values['rebuild-only']) {

@@ -6,6 +6,10 @@
 -- question ANDs its filters' bits and counts the bits in common with each group's: about 1 KB of work per month,
 -- chunk and value, whatever the combination of filters. src/modules/analysis/bits.ts keeps them; this fills them
 -- for the analysis record already there, with the same statements as its rebuild.
+-- No coding may change the record between the fill below and the end of the migration (an instance of the
+-- previous version still serving would change the record without the bits).
+LOCK TABLE "analysis_report", "analysis_code" IN SHARE MODE;
+
 CREATE TABLE "analysis_slot" (
     "report_id" UUID NOT NULL,
     "month" DATE NOT NULL,

@@ -94,7 +94,7 @@ const fromRollups = (repository: TrendsRepository, q: Question): Promise<[MonthC
 }
 
 /**
- * A lead's trend: the settled reports' counts (rollups, or the record where no rollup answers) plus the open reports
+ * A lead's trend: the settled reports' counts (rollups, or the bitmaps where no rollup answers) plus the open reports
  * the lead coded (`mine`), which the lead may read; the open reports the lead may still code are in neither
  * (blind coding, issue 17.9: see blind.ts).
  */

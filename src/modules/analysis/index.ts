@@ -18,7 +18,7 @@ export const analysisModule: FastifyPluginAsync<{ config: Config }> = async (app
   app.addHook('onReady', async () => {
     rebuilding = (async () => {
       if (await facts.needsRebuild(app.db.prisma)) {
-        // A ceiling, not an estimate: 10M reports took 42–50 minutes on two cores (docs/benchmarks.md), and a rebuild
+        // A ceiling, not an estimate: 10M reports took 42–77 minutes on two cores (docs/benchmarks.md), and a rebuild
         // cut short is rolled back and begun again at the next start, so a tight limit would never let one finish.
         await app.db.prisma.$transaction((tx) => facts.rebuild(tx), { timeout: 6 * 3_600_000 })
         app.log.info({ event: 'analysis' }, 'derived the analysis record from the codings already stored')

@@ -52,7 +52,10 @@ export const bitQuestion = (groupBy: Dimension | 'code', level: number, role: Ro
   return { keys, group }
 }
 
-/** `queryTimeoutMs`: how long a count over the analysis record may run (config ANALYSIS_QUERY_TIMEOUT_MS). */
+/**
+ * `queryTimeoutMs`: how long a count from the bitmaps, or a read of a lead's own open reports, may run (config
+ * ANALYSIS_QUERY_TIMEOUT_MS).
+ */
 export const createTrendsRepository = (prisma: PrismaClient, { queryTimeoutMs }: { queryTimeoutMs: number }) => ({
   /** The open reports this lead coded, which their answers add to the settled ones (issue 17.9; see blind.ts). */
   own: (userId: string, from: number, to: number) => ownOpenReports(prisma, queryTimeoutMs, userId, from, to),

@@ -75,16 +75,17 @@ export const applyBitDelta = Prisma.sql`
     GROUP BY k1, k2, k3, k4, k5 HAVING sum(n) <> 0
   ) AS moved
   GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (dim, role, value, month, chunk) DO UPDATE SET bits = analysis_bits.bits # excluded.bits`
+  ON CONFLICT (dim, role, month, chunk, value) DO UPDATE SET bits = analysis_bits.bits # excluded.bits`
 
-/** Every report's bits from scratch (analysis_bits empty), the slots being given first. */
+/** Every report's bits from scratch (analysis_bits empty), the slots given first; written in the key's order. */
 export const rebuildBits = async (client: Client) => {
   await assignSlots(client, 'all')
   await client.$executeRaw`
     INSERT INTO analysis_bits (dim, role, value, month, chunk, bits)
     SELECT s.dim, s.role, s.value, s.month, (s.slot / ${CHUNK})::smallint, bit_or(set_bit(${ZERO}, s.slot % ${CHUNK}, 1))
     FROM (${bitSource('all')}) AS s
-    GROUP BY 1, 2, 3, 4, 5`
+    GROUP BY 1, 2, 3, 4, 5
+    ORDER BY 1, 2, 4, 5, 3`
 }
 
 /** One set of bits: a dimension's value (or every value, for a grouping) in a role. */
@@ -111,11 +112,15 @@ export const bitCounts = (filters: readonly BitKey[], group: BitKey, from: numbe
       SELECT b0.month, b0.chunk, ${anded} AS bits
       FROM analysis_bits b0 ${Prisma.join(joins, ' ')}
       WHERE ${key('b0', first)} AND ${range('b0')}
+    ),
+    -- Counted before grouping (materialised, so not folded into the aggregate), so that what is grouped is
+    -- (month, value, count), not the 1 KB chunks.
+    counted AS MATERIALIZED (
+      SELECT k.month, g.value, bit_count(k.bits & g.bits) AS n
+      FROM kept k JOIN analysis_bits g ON g.month = k.month AND g.chunk = k.chunk
+      WHERE g.dim = ${group.dim} AND g.role = ${group.role} AND ${range('g')}
     )
-    SELECT k.month, g.value, sum(bit_count(k.bits & g.bits))::int AS n, FALSE AS total
-    FROM kept k JOIN analysis_bits g ON g.month = k.month AND g.chunk = k.chunk
-    WHERE g.dim = ${group.dim} AND g.role = ${group.role} AND ${range('g')}
-    GROUP BY k.month, g.value HAVING sum(bit_count(k.bits & g.bits)) > 0
+    SELECT month, value, sum(n)::int AS n, FALSE AS total FROM counted GROUP BY month, value HAVING sum(n) > 0
     UNION ALL
     SELECT month, '', sum(bit_count(bits))::int, TRUE FROM kept GROUP BY month HAVING sum(bit_count(bits)) > 0`
 }

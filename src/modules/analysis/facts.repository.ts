@@ -33,8 +33,8 @@ const insertReports = (ids: readonly string[] | 'all') => Prisma.sql`
  * Publication epochs of these reports (see report.analysis_epoch): a report entering analysis unpublished takes the
  * next publication's number; one leaving it unpublished (merged, say) loses its number, so that were it to return
  * it would count in the publication after its return, not be taken as published; a published report keeps its
- * number whatever happens, so it is never counted twice. Runs after the first rollup write of the transaction:
- * a publication holds a SHARE lock on analysis_rollup while it counts, so the number read here is the one of the
+ * number whatever happens, so it is never counted twice. Runs after refresh has locked analysis_rollup (ROW
+ * EXCLUSIVE): a publication holds a SHARE lock on it while it counts, so the number read here is the one of the
  * publication that will count this report (a concurrent publication either waits for this transaction or has
  * committed before this statement reads its rows).
  */
@@ -96,6 +96,12 @@ export const createFactsRepository = () => ({
   refresh: async (client: Client, reportIds: readonly string[]) => {
     const ids = [...new Set(reportIds)].sort()
     if (ids.length === 0) return
+    // First of all, the lock a publication's SHARE lock waits for (publication.repository.ts `exclusive`): a
+    // publication under way is waited for, and one that starts later waits for this change, so the publication
+    // number assignEpochs reads is the one of the publication that will count these reports. Taken with the first
+    // rollup write instead (the last statement), a publication could count the record between the two and miss a
+    // report numbered as its own: counted in neither (seen in CI, tests/summaries/publication-recount.test.ts).
+    await client.$executeRaw`LOCK TABLE analysis_rollup IN ROW EXCLUSIVE MODE`
     await rollupDelta.record(client, ids, -1)
     await client.$executeRaw`DELETE FROM analysis_code WHERE report_id = ANY(${ids}::uuid[])`
     await client.$executeRaw`DELETE FROM analysis_report WHERE report_id = ANY(${ids}::uuid[])`
